@@ -1,0 +1,92 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Principal } from '../auth/principal.js';
+
+/** How the built-in JWT guard verifies tokens. Give `secret` (HS256) or `publicKey` (PEM). */
+export interface MissionsJwtOptions {
+  /** Shared secret; tokens must be HS256. */
+  secret?: string;
+  /** PEM public key; tokens must be RS256 (RSA key) or ES256 (EC P-256 key). */
+  publicKey?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/**
+ * `jwt`: the module verifies `Authorization: Bearer` itself.
+ * `host`: the host app authenticates; the module reads the Principal with `resolvePrincipal`
+ * (default: `request.user`), and answers 401 when there is none.
+ */
+export type MissionsAuthOptions =
+  | ({ mode: 'jwt' } & MissionsJwtOptions)
+  | { mode: 'host'; resolvePrincipal?: (request: unknown) => Principal | null | undefined };
+
+/** Options of {@link MissionsModule.forRoot} / `forRootAsync`. */
+export interface MissionsModuleOptions {
+  /** A Redis URL, ioredis options, or an existing ioredis client (not closed by the module). */
+  redis?: { url?: string; options?: RedisOptions } | { client: Redis };
+  /** Prefix of every Redis key the module writes. Default `missions:`. */
+  keyPrefix?: string;
+  auth: MissionsAuthOptions;
+  /** Delay between the demo behaviour's steps, in ms. Default 1000. */
+  demoStepMs?: number;
+  /** Approximate cap of each tenant's durable event stream. Default 10000. */
+  eventStreamMaxLen?: number;
+  /** How long an Idempotency-Key is remembered, in seconds. Default 86400 (24 h). */
+  idempotencyTtlSeconds?: number;
+}
+
+export interface ResolvedMissionsOptions {
+  redis: { url: string; options: RedisOptions } | { client: Redis };
+  keyPrefix: string;
+  auth: MissionsAuthOptions;
+  demoStepMs: number;
+  eventStreamMaxLen: number;
+  idempotencyTtlSeconds: number;
+}
+
+export class MissionsOptionsError extends Error {
+  constructor(message: string) {
+    super(`MissionsModule options: ${message}`);
+    this.name = 'MissionsOptionsError';
+  }
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new MissionsOptionsError(`${name} must be an integer >= ${min}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function checkAuth(auth: MissionsAuthOptions | undefined): MissionsAuthOptions {
+  if (!auth || (auth.mode !== 'jwt' && auth.mode !== 'host')) {
+    throw new MissionsOptionsError(`auth.mode must be 'jwt' or 'host'.`);
+  }
+  if (auth.mode === 'jwt') {
+    if (!auth.secret && !auth.publicKey) {
+      throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256) or auth.publicKey (PEM, RS256/ES256).`);
+    }
+    if (auth.secret && auth.publicKey) {
+      throw new MissionsOptionsError(`give auth.secret or auth.publicKey, not both: algorithms are pinned per key type.`);
+    }
+  }
+  return auth;
+}
+
+/** Validates options once at boot; throws a {@link MissionsOptionsError} naming the bad setting. */
+export function resolveMissionsOptions(options: MissionsModuleOptions): ResolvedMissionsOptions {
+  const keyPrefix = options.keyPrefix ?? 'missions:';
+  if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) {
+    throw new MissionsOptionsError(`keyPrefix must be a string without '{' or '}' (the module adds its own hash tags).`);
+  }
+  const redis = options.redis ?? {};
+  return {
+    redis: 'client' in redis ? { client: redis.client } : { url: redis.url ?? 'redis://127.0.0.1:6379', options: redis.options ?? {} },
+    keyPrefix,
+    auth: checkAuth(options.auth),
+    demoStepMs: positiveInt('demoStepMs', options.demoStepMs, 1000, 0),
+    eventStreamMaxLen: positiveInt('eventStreamMaxLen', options.eventStreamMaxLen, 10_000),
+    idempotencyTtlSeconds: positiveInt('idempotencyTtlSeconds', options.idempotencyTtlSeconds, 86_400),
+  };
+}
