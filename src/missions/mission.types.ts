@@ -24,7 +24,10 @@ export interface Mission {
   version: number;
 }
 
-/** One entry of a mission's log. `timestamp` is epoch milliseconds (may carry fractions). */
+/**
+ * One entry of a mission's log. `timestamp` is epoch SECONDS (float), unlike Mission's ms:
+ * clients post it in seconds with any precision, and converting would not round-trip exactly.
+ */
 export interface MissionLogEntry {
   timestamp: number;
   level: LogLevel;

@@ -1,0 +1,55 @@
+// Shared by `npm start` and `npm test`: make a fresh clone runnable with only Node and
+// redis-server installed. Uses Node built-ins only, since node_modules may not exist yet.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `npm ci` when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const marker = `${root}node_modules/.package-lock.json`;
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(`${root}package-lock.json`).mtimeMs) return;
+  console.error('[prepare] installing dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+export function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Resolves true when something at host:port answers PING with PONG. */
+export function redisAnswers(host, port, timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok) => { socket.destroy(); resolve(ok); };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+/**
+ * With REDIS_URL unset and nothing on 127.0.0.1:6379, starts a throwaway redis-server
+ * (no persistence) as a child that dies with this process. Returns the child, or null.
+ */
+export async function ensureLocalRedis() {
+  if (process.env.REDIS_URL || (await redisAnswers('127.0.0.1', 6379))) return null;
+  const dir = `${root}.redis-dev`;
+  mkdirSync(dir, { recursive: true });
+  console.error('[prepare] no Redis on 127.0.0.1:6379: starting a local redis-server (no persistence)…');
+  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('error', (error) => {
+    console.error(`[prepare] could not start redis-server (${error.message}); install it or set REDIS_URL.`);
+    process.exit(1);
+  });
+  for (let i = 0; i < 50 && !(await redisAnswers('127.0.0.1', 6379)); i++) await new Promise((r) => setTimeout(r, 100));
+  const stop = () => child.kill('SIGTERM');
+  process.on('exit', stop);
+  return child;
+}

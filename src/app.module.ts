@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
+import { MissionsModule } from './missions/missions.module.js';
+
+/** The environment, validated once when the config loads; a bad variable stops the boot. */
+export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
+
+/** The standalone service: the missions module configured from the environment. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, load: [appEnv] }),
+    EventEmitterModule.forRoot(),
+    MissionsModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => missionsOptionsFromEnv(config.getOrThrow<AppEnv>('app')),
+    }),
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,55 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { Algorithm } from 'jsonwebtoken';
+import { MissionsOptionsError, type MissionsJwtOptions } from '../missions/missions.options.js';
+
+/** Seconds of clock skew accepted on `exp` / `nbf` (contract: up to 5 s). */
+export const JWT_CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface JwtVerification {
+  /** The HS256 secret or the PEM public key, as given. */
+  key: string;
+  /** Exactly one algorithm, so a token can never pick how it is checked (alg confusion, `none`). */
+  algorithms: [Algorithm];
+  issuer?: string;
+  audience?: string;
+  clockTolerance: number;
+}
+
+function readPublicKey(pem: string): KeyObject {
+  // createPublicKey happily derives a public key from a private one; a verifier holding the
+  // signing key is a leak waiting to happen, so refuse it outright.
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new MissionsOptionsError('auth.publicKey is a PRIVATE key; give the public key (PEM, "BEGIN PUBLIC KEY").');
+  }
+  try {
+    return createPublicKey(pem);
+  } catch (error) {
+    throw new MissionsOptionsError(`auth.publicKey is not a readable PEM public key (${(error as Error).message}).`);
+  }
+}
+
+function algorithmFor(key: KeyObject): Algorithm {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'rsa') {
+    if ((details.modulusLength ?? 0) < 2048) {
+      throw new MissionsOptionsError(`auth.publicKey is a ${details.modulusLength}-bit RSA key; RS256 needs at least 2048 bits.`);
+    }
+    return 'RS256';
+  }
+  if (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') return 'ES256';
+  const kind = key.asymmetricKeyType === 'ec' ? `EC ${details.namedCurve}` : String(key.asymmetricKeyType);
+  throw new MissionsOptionsError(
+    `auth.publicKey is a ${kind} key; supported are RSA (RS256) and EC P-256 / prime256v1 (ES256).`,
+  );
+}
+
+/** Verification settings for passport-jwt / jsonwebtoken, with the algorithm pinned by key type. */
+export function jwtVerificationFor(options: MissionsJwtOptions): JwtVerification {
+  const common = { issuer: options.issuer, audience: options.audience, clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS };
+  if (options.secret && options.publicKey) {
+    throw new MissionsOptionsError('give auth.secret or auth.publicKey, not both: algorithms are pinned per key type.');
+  }
+  if (options.secret) return { key: options.secret, algorithms: ['HS256'], ...common };
+  if (options.publicKey) return { key: options.publicKey, algorithms: [algorithmFor(readPublicKey(options.publicKey))], ...common };
+  throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256) or auth.publicKey (PEM, RS256/ES256).`);
+}

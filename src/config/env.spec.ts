@@ -1,0 +1,121 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import jwt from 'jsonwebtoken';
+import { resolveMissionsOptions } from '../missions/missions.options.js';
+import { DEV_JWT_SECRET, loadEnv, missionsOptionsFromEnv } from './env.js';
+
+const spki = { type: 'spki', format: 'pem' } as const;
+const pkcs8 = { type: 'pkcs8', format: 'pem' } as const;
+const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: spki, privateKeyEncoding: pkcs8 });
+
+describe(loadEnv.name, () => {
+  it('should apply the defaults, with the dev secret outside production', () => {
+    expect(loadEnv({})).toEqual({
+      port: 3000,
+      redisUrl: 'redis://127.0.0.1:6379',
+      jwt: { secret: DEV_JWT_SECRET, issuer: undefined, audience: undefined },
+      usingDevSecret: true,
+      keyPrefix: 'missions:',
+      demoStepMs: 1000,
+      nodeEnv: 'development',
+    });
+  });
+
+  it('should read every variable', () => {
+    const sut = loadEnv({
+      PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production',
+    });
+    expect(sut).toEqual({
+      port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
+      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
+    });
+  });
+
+  it('should treat empty variables as unset', () => {
+    expect(loadEnv({ PORT: '', JWT_SECRET: ' ', MISSIONS_KEY_PREFIX: '' })).toMatchObject({ port: 3000, usingDevSecret: true, keyPrefix: 'missions:' });
+  });
+
+  it('should turn \\n escapes of JWT_PUBLIC_KEY into newlines', () => {
+    const sut = loadEnv({ NODE_ENV: 'production', JWT_PUBLIC_KEY: publicKey.replace(/\n/g, '\\n') });
+    expect(sut.jwt).toEqual({ publicKey, issuer: undefined, audience: undefined });
+    expect(sut.usingDevSecret).toBe(false);
+  });
+
+  it('should refuse production without a key, naming both variables', () => {
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('set JWT_SECRET or JWT_PUBLIC_KEY');
+  });
+
+  it('should refuse the dev secret itself in production', () => {
+    expect(() => loadEnv({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(/development secret/);
+  });
+
+  it('should refuse both a secret and a public key', () => {
+    expect(() => loadEnv({ JWT_SECRET: 's', JWT_PUBLIC_KEY: publicKey })).toThrow(/not both/);
+  });
+
+  it('should refuse a public key of an unsupported type', () => {
+    const { publicKey: ed } = generateKeyPairSync('ed25519', { publicKeyEncoding: spki, privateKeyEncoding: pkcs8 });
+    expect(() => loadEnv({ JWT_PUBLIC_KEY: ed })).toThrow(/JWT_PUBLIC_KEY: .*ed25519/);
+  });
+
+  it('should list every bad variable in one error', () => {
+    const error = (() => {
+      try {
+        loadEnv({ PORT: '70000', REDIS_URL: 'http://user:pw@host', MISSIONS_DEMO_STEP_MS: '-5', NODE_ENV: 'production' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toMatch(/PORT must be an integer from 1 to 65535, got "70000"/);
+    expect(error).toMatch(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
+    expect(error).toMatch(/MISSIONS_DEMO_STEP_MS must be an integer >= 0, got "-5"/);
+    expect(error).toMatch(/set JWT_SECRET or JWT_PUBLIC_KEY/);
+    expect(error).not.toContain('pw');
+  });
+
+  it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {
+    expect(() => loadEnv({ PORT: port })).toThrow(/PORT/);
+  });
+});
+
+describe(missionsOptionsFromEnv.name, () => {
+  it('should build module options that pass the module validation', () => {
+    const sut = missionsOptionsFromEnv(loadEnv({ JWT_SECRET: 'real', JWT_ISSUER: 'iss', MISSIONS_DEMO_STEP_MS: '20' }));
+    expect(sut).toEqual({
+      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20,
+      auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
+    });
+    expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });
+  });
+});
+
+describe('scripts/token.mjs', () => {
+  const script = fileURLToPath(new URL('../../scripts/token.mjs', import.meta.url));
+  // Without Jest's NODE_OPTIONS; explicit JWT_* win over any .env in the repository.
+  const env = { PATH: process.env.PATH, JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud' };
+
+  it('should hold the same dev secret as DEV_JWT_SECRET', () => {
+    expect(readFileSync(script, 'utf8')).toContain(`const DEV_JWT_SECRET = '${DEV_JWT_SECRET}';`);
+  });
+
+  it('should print only a token that the configured verification accepts', () => {
+    const stdout = execFileSync(process.execPath, [script, '--sub', 'alice', '--tenant', 'acme', '--roles', 'a,b', '--app', 'my-app', '--ttl', '15m'], {
+      env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const claims = jwt.verify(stdout.trim(), 'real', { algorithms: ['HS256'], issuer: 'iss', audience: 'aud' }) as jwt.JwtPayload;
+    expect(claims).toMatchObject({ sub: 'alice', tenant_id: 'acme', app_id: 'my-app', roles: ['a', 'b'] });
+    expect(claims.exp! - claims.iat!).toBe(900);
+  });
+
+  it('should exit 2 with usage on stderr and nothing on stdout for a bad --ttl', () => {
+    const sut = spawnSync(process.execPath, [script, '--sub', 'alice', '--ttl', '1w'], { env, encoding: 'utf8' });
+    expect(sut.status).toBe(2);
+    expect(sut.stdout).toBe('');
+    expect(sut.stderr).toMatch(/--ttl .*usage: npm run token/s);
+  });
+});

@@ -1,0 +1,88 @@
+import { jwtVerificationFor } from '../auth/jwt-verification.js';
+import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
+
+/**
+ * Signs and verifies tokens when no key is configured outside production, so `npm start` and
+ * `npm run token` work on a fresh clone. scripts/token.mjs holds a copy of this string.
+ */
+export const DEV_JWT_SECRET = 'missions-dev-secret-not-for-production';
+
+export interface AppEnv {
+  port: number;
+  redisUrl: string;
+  /** Exactly one of `secret` / `publicKey` is set. */
+  jwt: MissionsJwtOptions;
+  /** True when `jwt.secret` is {@link DEV_JWT_SECRET}: main.ts should warn. */
+  usingDevSecret: boolean;
+  keyPrefix: string;
+  demoStepMs: number;
+  nodeEnv: string;
+}
+
+// `FOO=` in a .env file means "not set", not "set to the empty string".
+function read(raw: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = raw[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(raw: NodeJS.ProcessEnv, name: string, fallback: number, [min, max]: [number, number], errors: string[]): number {
+  const value = read(raw, name);
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    errors.push(`${name} must be an integer ${range}, got "${value}".`);
+    return fallback;
+  }
+  return n;
+}
+
+function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]): { jwt: MissionsJwtOptions; usingDevSecret: boolean } {
+  const secret = read(raw, 'JWT_SECRET');
+  // A PEM squeezed onto one line of a .env file or a CI secret arrives with literal "\n".
+  const publicKey = read(raw, 'JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n');
+  const common = { issuer: read(raw, 'JWT_ISSUER'), audience: read(raw, 'JWT_AUDIENCE') };
+  const production = nodeEnv === 'production';
+
+  if (secret && publicKey) errors.push('set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256), not both.');
+  if (publicKey) {
+    try {
+      jwtVerificationFor({ publicKey });
+    } catch (error) {
+      errors.push(`JWT_PUBLIC_KEY: ${(error as Error).message}`);
+    }
+    return { jwt: { publicKey, ...common }, usingDevSecret: false };
+  }
+  if (secret) {
+    if (production && secret === DEV_JWT_SECRET) errors.push('JWT_SECRET is the public development secret; set a real one in production.');
+    return { jwt: { secret, ...common }, usingDevSecret: secret === DEV_JWT_SECRET };
+  }
+  if (production) errors.push('NODE_ENV=production needs a token key: set JWT_SECRET or JWT_PUBLIC_KEY.');
+  return { jwt: { secret: DEV_JWT_SECRET, ...common }, usingDevSecret: true };
+}
+
+/** Reads and validates the standalone service's environment; throws one Error naming every bad variable. */
+export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
+  const errors: string[] = [];
+  const nodeEnv = read(raw, 'NODE_ENV') ?? 'development';
+  const port = integer(raw, 'PORT', 3000, [1, 65535], errors);
+  const redisUrl = read(raw, 'REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl)) {
+    // The URL may carry a password: show it without the userinfo part.
+    errors.push(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@')}".`);
+  }
+  const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
+  const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
+
+  if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+}
+
+export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
+  return {
+    redis: { url: env.redisUrl },
+    keyPrefix: env.keyPrefix,
+    demoStepMs: env.demoStepMs,
+    auth: { mode: 'jwt', ...env.jwt },
+  };
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import type { AppEnv } from './config/env.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule);
+  // SIGTERM/SIGINT run the shutdown hooks: executors drain, Redis connections close.
+  app.enableShutdownHooks();
+  const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
+  const logger = new Logger('Bootstrap');
+  if (env.usingDevSecret) {
+    logger.warn('No JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret. Never do this in production.');
+  }
+  await app.listen(env.port);
+  logger.log(`Missions listening on http://localhost:${env.port}/api/missions`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Config errors are meant for a person: print the message, not a stack.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

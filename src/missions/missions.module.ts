@@ -1,0 +1,57 @@
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
+import { MissionsJwtStrategy } from '../auth/missions-jwt.strategy.js';
+import { InProcessMissionExecutor } from './in-process-mission.executor.js';
+import { MissionHandlerRegistry } from './mission-handler.registry.js';
+import { MissionRecorder } from './mission-recorder.js';
+import { MissionRunner } from './mission-runner.js';
+import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './missions.constants.js';
+import { MissionsController } from './missions.controller.js';
+import { ConfigurableMissionsModule, MISSIONS_MODULE_OPTIONS } from './missions.module-definition.js';
+import { resolveMissionsOptions, type MissionsModuleOptions, type ResolvedMissionsOptions } from './missions.options.js';
+import { MissionsPublisher } from './missions.publisher.js';
+import { missionsRedisProvider, ownsRedisClient } from './missions-redis.provider.js';
+import { MissionsRepository } from './missions.repository.js';
+import { MissionsService } from './missions.service.js';
+
+/**
+ * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
+ * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
+ * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
+ * programmatic use and `MissionHandlerRegistry` to register handlers per mission type.
+ */
+@Module({
+  controllers: [MissionsController],
+  providers: [
+    { provide: MISSIONS_OPTIONS, inject: [MISSIONS_MODULE_OPTIONS], useFactory: (raw: MissionsModuleOptions) => resolveMissionsOptions(raw) },
+    missionsRedisProvider,
+    {
+      // Only registered with passport in 'jwt' mode; in 'host' mode there is no key to verify with.
+      provide: MissionsJwtStrategy,
+      inject: [MISSIONS_OPTIONS],
+      useFactory: (options: ResolvedMissionsOptions) => (options.auth.mode === 'jwt' ? new MissionsJwtStrategy(options) : null),
+    },
+    MissionsAuthGuard,
+    MissionsRepository,
+    MissionsPublisher,
+    MissionRecorder,
+    MissionHandlerRegistry,
+    MissionRunner,
+    { provide: MISSION_EXECUTOR, useClass: InProcessMissionExecutor },
+    MissionsService,
+  ],
+  exports: [MissionsService, MissionHandlerRegistry, MISSIONS_OPTIONS],
+})
+export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
+  constructor(
+    @InjectMissionsRedis() private readonly redis: Redis,
+    @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+  ) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (ownsRedisClient(this.options)) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

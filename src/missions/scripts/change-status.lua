@@ -1,0 +1,44 @@
+-- Moves a mission to a new status if, and only if, its stored status is one the caller
+-- prepared a candidate for. Deciding here, not in Node, is what makes K concurrent moves
+-- out of one status produce exactly one change.
+-- KEYS: 1 mission, 2 stats, 3 log, 4 events, 5..9 the status indexes of ARGV[5..9]
+-- ARGV: 1 target status, 2 at (epoch ms), 3 stream MAXLEN, 4 mission id, 5..9 status names,
+--       10 candidate count, then per candidate:
+--       from, log entry JSON, event count, (event type, envelope JSON) pairs
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then
+  return { 'not_found' }
+end
+local to = ARGV[1]
+if current == to then
+  return { 'unchanged', redis.call('HGETALL', KEYS[1]) }
+end
+
+local i = 11
+for _ = 1, tonumber(ARGV[10]) do
+  local from, entry, eventCount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if from == current then
+    local index = {}
+    for k = 5, 9 do
+      index[ARGV[k]] = KEYS[k]
+    end
+    local stored = redis.call('HMGET', KEYS[1], 'created_ms', 'id')
+    -- Same layout as indexMember() in mission-keys.ts: created_ms zero-padded to 15, ':', id.
+    local member = string.rep('0', 15 - #stored[1]) .. stored[1] .. ':' .. stored[2]
+    redis.call('HSET', KEYS[1], 'status', to, 'updated_ms', ARGV[2])
+    redis.call('HINCRBY', KEYS[1], 'version', 1)
+    redis.call('ZREM', index[from], member)
+    redis.call('ZADD', index[to], 0, member)
+    redis.call('HINCRBY', KEYS[2], from, -1)
+    redis.call('HINCRBY', KEYS[2], to, 1)
+    redis.call('HSET', KEYS[2], 'last_updated_ms', ARGV[2])
+    redis.call('RPUSH', KEYS[3], entry)
+    for e = i + 3, i + 1 + 2 * eventCount, 2 do
+      redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*',
+        'type', ARGV[e], 'mission', ARGV[4], 'envelope', ARGV[e + 1])
+    end
+    return { 'changed', from, redis.call('HGETALL', KEYS[1]) }
+  end
+  i = i + 3 + 2 * eventCount
+end
+return { 'conflict', redis.call('HGETALL', KEYS[1]) }
