@@ -423,7 +423,7 @@ describe(MissionsRepository.name, () => {
     it('should append an entry and its event without touching version, updated_at or stats', async () => {
       const tenant = newTenant();
       const mission = await created(tenant);
-      const entry: MissionLogEntry = { timestamp: 1703001350.789123, level: 'warning', message: 'Disk at 91%', data: { free: [], gb: 0.1 } };
+      const entry: MissionLogEntry = { timestamp: 1703001350.7891, level: 'warning', message: 'Disk at 91%', data: { free: [], gb: 0.1 } };
       const events = [logAppendedEvent(mission.id, entry, Date.now(), { tenantId: tenant, principalId: null })];
       const statsBefore = await sut.stats(tenant);
       await expect(sut.appendLog({ tenantId: tenant, missionId: mission.id, entry, events })).resolves.toBe(true);

@@ -102,6 +102,7 @@ export class MissionsRepository {
 
   /** @throws InvalidCursorError for a cursor this service did not issue. */
   async listMissions({ tenantId, status, limit, cursor }: ListMissionsQuery): Promise<MissionPage> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
     const keys = this.keysFor(tenantId);
     const from = cursor === undefined ? '+' : `(${decodeCursor(cursor)}`;
     // One member past the page says whether there is a next one, without a count.

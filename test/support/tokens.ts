@@ -10,9 +10,10 @@ export interface TokenClaims {
   [claim: string]: unknown;
 }
 
-/** An HS256 token for the e2e app's secret, valid for an hour unless told otherwise. */
+/** An HS256 token for the e2e app's secret, valid for an hour unless the claims carry an `exp`. */
 export function token(claims: TokenClaims, options: jwt.SignOptions = {}, secret: string = TEST_SECRET): string {
-  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: '1h', ...options });
+  const lifetime: jwt.SignOptions = 'exp' in claims ? {} : { expiresIn: '1h' };
+  return jwt.sign(claims, secret, { algorithm: 'HS256', ...lifetime, ...options });
 }
 
 export const bearer = (t: string): { Authorization: string } => ({ Authorization: `Bearer ${t}` });
