@@ -3,14 +3,14 @@ import { Injectable, Module, type CanActivate, type ExecutionContext, type INest
 import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { Principal } from '../src/auth/principal.js';
 import { MissionHandlerRegistry } from '../src/missions/mission-handler.registry.js';
 import { MissionsModule } from '../src/missions/missions.module.js';
 import { MissionsService } from '../src/missions/missions.service.js';
 import { eventually } from './support/missions-app.js';
-import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
+import type { MissionsRedisClient } from '../src/missions/redis-connection.js';
+import { connectTestRedis, deleteKeys, uniquePrefix } from './support/redis-test-keys.js';
 
 /** The host's own authentication: a header names the user; no JWT anywhere. */
 @Injectable()
@@ -38,12 +38,13 @@ class DeployHandlers implements OnModuleInit {
 
 describe('MissionsModule embedded in a host app', () => {
   const prefix = uniquePrefix('host');
-  const hostRedis = new Redis(testRedisUrl());
+  let hostRedis: MissionsRedisClient;
   let app: INestApplication;
   let http: ReturnType<typeof request>;
   const as = (user: string, tenant?: string) => ({ 'x-host-user': user, ...(tenant ? { 'x-host-tenant': tenant } : {}) });
 
   beforeAll(async () => {
+    hostRedis = await connectTestRedis();
     @Module({
       imports: [
         EventEmitterModule.forRoot(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
+import { keysMatching } from './support/redis-test-keys.js';
 import { bearer, token } from './support/tokens.js';
 
 describe('Missions HTTP: Idempotency-Key on create', () => {
@@ -72,7 +73,7 @@ describe('Missions HTTP: Idempotency-Key on create', () => {
 
   it('should expire the key after the TTL it was given', async () => {
     await http.post('/api/missions').set(alice).set('Idempotency-Key', 'k-ttl').send({ name: 'a' }).expect(201);
-    const idemKeys = await t.redis.keys(`${t.prefix}*idem:*`);
+    const idemKeys = await keysMatching(t.redis, `${t.prefix}*idem:*`);
     const ttls = await Promise.all(idemKeys.map((k) => t.redis.ttl(k)));
     expect(ttls.every((ttl) => ttl > 86_000 && ttl <= 86_400)).toBe(true);
   });

@@ -78,6 +78,19 @@ describe(loadEnv.name, () => {
     expect(error).not.toContain('pw');
   });
 
+  it('should read REDIS_CLUSTER_NODES as cluster seed nodes', () => {
+    const sut = loadEnv({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001,[::1]:7002' });
+    expect(sut.redisClusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 7001 }, { host: '::1', port: 7002 }]);
+  });
+
+  it.each(['10.0.0.1', 'a:0', 'a:70000', 'a:7000,,b:7001'])('should refuse REDIS_CLUSTER_NODES=%s', (nodes) => {
+    expect(() => loadEnv({ REDIS_CLUSTER_NODES: nodes })).toThrow(/REDIS_CLUSTER_NODES must be host:port,host:port/);
+  });
+
+  it('should refuse REDIS_URL and REDIS_CLUSTER_NODES together', () => {
+    expect(() => loadEnv({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'a:7000' })).toThrow(/REDIS_URL .* or REDIS_CLUSTER_NODES .*not both/);
+  });
+
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {
     expect(() => loadEnv({ PORT: port })).toThrow(/PORT/);
   });
@@ -91,6 +104,11 @@ describe(missionsOptionsFromEnv.name, () => {
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });
+  });
+
+  it('should configure a Redis Cluster from REDIS_CLUSTER_NODES', () => {
+    const sut = resolveMissionsOptions(missionsOptionsFromEnv(loadEnv({ REDIS_CLUSTER_NODES: 'a:7000,b:7001' })));
+    expect(sut.redis).toEqual({ cluster: { nodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }], options: {} } });
   });
 });
 

@@ -1,5 +1,6 @@
 import { jwtVerificationFor } from '../auth/jwt-verification.js';
 import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
+import { parseClusterNodes, type RedisClusterNode } from '../missions/redis-connection.js';
 
 /**
  * Signs and verifies tokens when no key is configured outside production, so `npm start` and
@@ -10,6 +11,8 @@ export const DEV_JWT_SECRET = 'missions-dev-secret-not-for-production';
 export interface AppEnv {
   port: number;
   redisUrl: string;
+  /** Set from REDIS_CLUSTER_NODES: the module then uses a Redis Cluster instead of `redisUrl`. */
+  redisClusterNodes?: RedisClusterNode[];
   /** Exactly one of `secret` / `publicKey` is set. */
   jwt: MissionsJwtOptions;
   /** True when `jwt.secret` is {@link DEV_JWT_SECRET}: main.ts should warn. */
@@ -61,6 +64,18 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
   return { jwt: { secret: DEV_JWT_SECRET, ...common }, usingDevSecret: true };
 }
 
+function clusterNodes(raw: NodeJS.ProcessEnv, errors: string[]): RedisClusterNode[] | undefined {
+  const list = read(raw, 'REDIS_CLUSTER_NODES');
+  if (list === undefined) return undefined;
+  if (read(raw, 'REDIS_URL')) errors.push('set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both.');
+  try {
+    return parseClusterNodes(list);
+  } catch (error) {
+    errors.push(`REDIS_CLUSTER_NODES must be host:port,host:port,… (${(error as Error).message}).`);
+    return undefined;
+  }
+}
+
 /** Reads and validates the standalone service's environment; throws one Error naming every bad variable. */
 export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   const errors: string[] = [];
@@ -71,16 +86,17 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     // The URL may carry a password: show it without the userinfo part.
     errors.push(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@')}".`);
   }
+  const redisClusterNodes = clusterNodes(raw, errors);
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+  return { port, redisUrl, redisClusterNodes, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
   return {
-    redis: { url: env.redisUrl },
+    redis: env.redisClusterNodes ? { cluster: { nodes: env.redisClusterNodes } } : { url: env.redisUrl },
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
     auth: { mode: 'jwt', ...env.jwt },

@@ -1,17 +1,27 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { MISSIONS_OPTIONS, MISSIONS_REDIS } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
+import { createRedisConnection, untilReady, type MissionsRedisClient } from './redis-connection.js';
+
+/** How long boot waits for a Redis Cluster to map its slots before giving up. */
+const CLUSTER_READY_TIMEOUT_MS = 10_000;
 
 /** The repository's client: the host's own if given (never closed here), else one we own. */
 export const missionsRedisProvider: Provider = {
   provide: MISSIONS_REDIS,
   inject: [MISSIONS_OPTIONS],
-  useFactory: (options: ResolvedMissionsOptions): Redis => {
+  useFactory: async (options: ResolvedMissionsOptions): Promise<MissionsRedisClient> => {
     if ('client' in options.redis) return options.redis.client;
-    const client = new Redis(options.redis.url, { ...options.redis.options });
+    const client = createRedisConnection(options.redis);
     const logger = new Logger('MissionsRedis');
     client.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
+    // A cluster client has no offline queue (fail fast), so it must know the slots before serving.
+    if ('cluster' in options.redis) {
+      await untilReady(client, CLUSTER_READY_TIMEOUT_MS).catch((error: unknown) => {
+        client.disconnect();
+        throw error;
+      });
+    }
     return client;
   },
 };

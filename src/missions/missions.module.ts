@@ -1,5 +1,4 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
 import { MissionsJwtStrategy } from '../auth/missions-jwt.strategy.js';
 import { InProcessMissionExecutor } from './in-process-mission.executor.js';
@@ -14,6 +13,7 @@ import { MissionsPublisher } from './missions.publisher.js';
 import { missionsRedisProvider, ownsRedisClient } from './missions-redis.provider.js';
 import { MissionsRepository } from './missions.repository.js';
 import { MissionsService } from './missions.service.js';
+import type { MissionsRedisClient } from './redis-connection.js';
 
 /**
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
@@ -45,7 +45,7 @@ import { MissionsService } from './missions.service.js';
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(
-    @InjectMissionsRedis() private readonly redis: Redis,
+    @InjectMissionsRedis() private readonly redis: MissionsRedisClient,
     @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
   ) {
     super();

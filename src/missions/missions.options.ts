@@ -1,5 +1,6 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { Principal } from '../auth/principal.js';
+import type { MissionsRedisClient, RedisClusterNode, RedisConnectionConfig } from './redis-connection.js';
 
 /** How the built-in JWT guard verifies tokens. Give `secret` (HS256) or `publicKey` (PEM). */
 export interface MissionsJwtOptions {
@@ -22,8 +23,14 @@ export type MissionsAuthOptions =
 
 /** Options of {@link MissionsModule.forRoot} / `forRootAsync`. */
 export interface MissionsModuleOptions {
-  /** A Redis URL, ioredis options, or an existing ioredis client (not closed by the module). */
-  redis?: { url?: string; options?: RedisOptions } | { client: Redis };
+  /**
+   * A Redis URL and ioredis options; or Redis Cluster seed nodes and ioredis `ClusterOptions`;
+   * or an existing ioredis `Redis` or `Cluster` (not closed by the module).
+   */
+  redis?:
+    | { url?: string; options?: RedisOptions }
+    | { cluster: { nodes: RedisClusterNode[]; options?: ClusterOptions } }
+    | { client: MissionsRedisClient };
   /** Prefix of every Redis key the module writes. Default `missions:`. */
   keyPrefix?: string;
   auth: MissionsAuthOptions;
@@ -36,7 +43,7 @@ export interface MissionsModuleOptions {
 }
 
 export interface ResolvedMissionsOptions {
-  redis: { url: string; options: RedisOptions } | { client: Redis };
+  redis: RedisConnectionConfig | { client: MissionsRedisClient };
   keyPrefix: string;
   auth: MissionsAuthOptions;
   demoStepMs: number;
@@ -74,15 +81,26 @@ function checkAuth(auth: MissionsAuthOptions | undefined): MissionsAuthOptions {
   return auth;
 }
 
+function checkRedis(redis: NonNullable<MissionsModuleOptions['redis']>): ResolvedMissionsOptions['redis'] {
+  if ('client' in redis) return { client: redis.client };
+  if (!('cluster' in redis)) return { url: redis.url ?? 'redis://127.0.0.1:6379', options: redis.options ?? {} };
+  const nodes: unknown = redis.cluster?.nodes;
+  const valid = (node: RedisClusterNode): boolean =>
+    typeof node?.host === 'string' && node.host !== '' && Number.isInteger(node.port) && node.port >= 1 && node.port <= 65535;
+  if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every(valid)) {
+    throw new MissionsOptionsError(`redis.cluster.nodes must be a non-empty array of { host, port } (port 1-65535).`);
+  }
+  return { cluster: { nodes: nodes.map(({ host, port }: RedisClusterNode) => ({ host, port })), options: redis.cluster.options ?? {} } };
+}
+
 /** Validates options once at boot; throws a {@link MissionsOptionsError} naming the bad setting. */
 export function resolveMissionsOptions(options: MissionsModuleOptions): ResolvedMissionsOptions {
   const keyPrefix = options.keyPrefix ?? 'missions:';
   if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) {
     throw new MissionsOptionsError(`keyPrefix must be a string without '{' or '}' (the module adds its own hash tags).`);
   }
-  const redis = options.redis ?? {};
   return {
-    redis: 'client' in redis ? { client: redis.client } : { url: redis.url ?? 'redis://127.0.0.1:6379', options: redis.options ?? {} },
+    redis: checkRedis(options.redis ?? {}),
     keyPrefix,
     auth: checkAuth(options.auth),
     demoStepMs: positiveInt('demoStepMs', options.demoStepMs, 1000, 0),

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Redis, type Command } from 'ioredis';
+import type { Command } from 'ioredis';
+import { connectTestRedis, deleteKeys } from '../../test/support/redis-test-keys.js';
 import { InvalidCursorError } from './errors/invalid-cursor.error.js';
 import type { ChangeStatusCommand, ChangeStatusResult, CreateMissionCommand } from './mission-commands.js';
 import { logAppendedEvent, missionCreatedEvent, statusChangedEvent, type MissionEventEnvelope } from './mission-events.js';
@@ -9,19 +10,21 @@ import { allowedSources } from './mission-state.js';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStatus } from './mission.types.js';
 import { resolveMissionsOptions } from './missions.options.js';
 import { MissionsRepository } from './missions.repository.js';
+import { masterNodes, type MissionsRedisClient } from './redis-connection.js';
 
 // Real Redis, one random prefix per run: the spec never touches keys it did not create.
 const prefix = `test:repo:${randomUUID()}:`;
-const clients: Redis[] = [];
-let redis: Redis;
+const clients: MissionsRedisClient[] = [];
+let redis: MissionsRedisClient;
 let sut: MissionsRepository;
 
-const connect = (): Redis => {
-  const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+/** On the single Redis, or on the cluster with MISSIONS_TEST_REDIS=cluster (test/support). */
+const connect = async (): Promise<MissionsRedisClient> => {
+  const client = await connectTestRedis();
   clients.push(client);
   return client;
 };
-const repositoryOn = (client: Redis, keyPrefix = prefix, eventStreamMaxLen?: number): MissionsRepository =>
+const repositoryOn = (client: MissionsRedisClient, keyPrefix = prefix, eventStreamMaxLen?: number): MissionsRepository =>
   new MissionsRepository(client, resolveMissionsOptions({ keyPrefix, eventStreamMaxLen, auth: { mode: 'host' }, redis: { client } }));
 const newTenant = (): string => `tenant-${randomUUID()}`;
 
@@ -76,27 +79,30 @@ const indexMembers = (key: string) => redis.zrange(key, '0', '-1');
  * proves one round trip. The client must be idle otherwise (it is: these tests run serially)
  * and not auto-pipelining (the default). Commands are recorded too, to see what was sent.
  */
-async function traced<T>(client: Redis, run: () => Promise<T>) {
-  const socket = client.stream as unknown as { write: (...args: unknown[]) => boolean };
-  const write = socket.write;
+async function traced<T>(client: MissionsRedisClient, run: () => Promise<T>) {
+  // On a cluster, every master's socket: a write to any of them is a round trip.
+  const sockets = masterNodes(client).map((node) => node.stream as unknown as { write: (...args: unknown[]) => boolean });
   const send = client.sendCommand;
   const trace = { writes: 0, commands: [] as { name: string; keys: string[] }[] };
-  socket.write = function (this: unknown, ...args: unknown[]) {
-    trace.writes += 1;
-    return write.apply(this, args);
-  };
-  client.sendCommand = function (this: Redis, command: Command, ...rest: unknown[]) {
+  for (const socket of sockets) {
+    const write = socket.write;
+    socket.write = function (this: unknown, ...args: unknown[]) {
+      trace.writes += 1;
+      return write.apply(this, args);
+    };
+  }
+  client.sendCommand = function (this: MissionsRedisClient, command: Command, ...rest: unknown[]) {
     const sent = (send as (...a: unknown[]) => unknown).call(this, command, ...rest);
     // Read after sending: ioredis turns a script's EVALSHA into EVAL on a fresh connection.
     trace.commands.push({ name: command.name, keys: command.getKeys().map(String) });
     return sent;
-  } as Redis['sendCommand'];
+  } as MissionsRedisClient['sendCommand'];
   try {
     const result = await run();
     return { result, ...trace };
   } finally {
-    delete (socket as Partial<typeof socket>).write;
-    delete (client as Partial<Redis>).sendCommand;
+    for (const socket of sockets) delete (socket as Partial<typeof socket>).write;
+    delete (client as Partial<MissionsRedisClient>).sendCommand;
   }
 }
 
@@ -117,18 +123,13 @@ function mulberry32(seed: number): () => number {
 }
 
 beforeAll(async () => {
-  redis = connect();
+  redis = await connect();
   await redis.ping();
   sut = repositoryOn(redis);
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeys(redis, prefix);
   await Promise.all(clients.map((client) => client.quit()));
 });
 
@@ -393,7 +394,7 @@ describe(MissionsRepository.name, () => {
       const tenant = newTenant();
       const mission = await created(tenant);
       if (from === 'RUNNING') await sut.changeStatus(changeCommand(tenant, mission.id, 'RUNNING'));
-      const repositories = Array.from({ length: 5 }, () => repositoryOn(connect()));
+      const repositories = await Promise.all(Array.from({ length: 5 }, async () => repositoryOn(await connect())));
       await Promise.all(repositories.map((r) => r.findMission(tenant, mission.id)));
 
       const results: ChangeStatusResult[] = await Promise.all(
@@ -497,7 +498,7 @@ describe(MissionsRepository.name, () => {
       const seed = Number(process.env.MISSIONS_PROPERTY_SEED ?? Date.now() % 2 ** 31);
       const random = mulberry32(seed);
       const propertyPrefix = `${prefix}prop:`;
-      const repositories = Array.from({ length: 3 }, () => repositoryOn(connect(), propertyPrefix));
+      const repositories = await Promise.all(Array.from({ length: 3 }, async () => repositoryOn(await connect(), propertyPrefix)));
       const tenants = [null, 'acme', 'we{ird}:tenant'];
       const ids = new Map<string | null, string[]>(tenants.map((t) => [t, []]));
       const changes = new Map<string, number>();

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type {
   AppendLogCommand,
   ChangeStatusCommand,
@@ -30,6 +29,7 @@ import {
 import { MISSION_STATUSES, type Mission, type MissionStats, type MissionStatus } from './mission.types.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
+import type { MissionsRedisClient } from './redis-connection.js';
 
 type CreateReply = ['created'] | ['id_taken'] | ['idempotent', string];
 type ChangeStatusReply =
@@ -60,7 +60,7 @@ export class MissionsRepository {
   private readonly scripts: MissionsScripts;
 
   constructor(
-    @InjectMissionsRedis() private readonly redis: Redis,
+    @InjectMissionsRedis() private readonly redis: MissionsRedisClient,
     @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
   ) {
     for (const [name, { file, numberOfKeys }] of Object.entries(SCRIPTS)) {

@@ -1,17 +1,17 @@
 import { type INestApplication } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
-import { Redis } from 'ioredis';
 import { MissionsModule } from '../../src/missions/missions.module.js';
 import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
-import { deleteKeys, testRedisUrl, uniquePrefix } from './redis-test-keys.js';
+import type { MissionsRedisClient } from '../../src/missions/redis-connection.js';
+import { connectTestRedis, deleteKeys, testRedisOptions, uniquePrefix } from './redis-test-keys.js';
 import { TEST_SECRET } from './tokens.js';
 
 export interface MissionsTestApp {
   app: INestApplication;
   prefix: string;
   /** A client of the spec's own, for assertions on the stored keys. */
-  redis: Redis;
+  redis: MissionsRedisClient;
   close(): Promise<void>;
 }
 
@@ -22,7 +22,7 @@ export async function startMissionsApp(label: string, overrides: Partial<Mission
     imports: [
       EventEmitterModule.forRoot(),
       MissionsModule.forRoot({
-        redis: { url: testRedisUrl() },
+        redis: testRedisOptions(),
         keyPrefix: prefix,
         auth: { mode: 'jwt', secret: TEST_SECRET },
         demoStepMs: 20,
@@ -32,7 +32,7 @@ export async function startMissionsApp(label: string, overrides: Partial<Mission
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.init();
-  const redis = new Redis(testRedisUrl());
+  const redis = await connectTestRedis();
   return {
     app,
     prefix,

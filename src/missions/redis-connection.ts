@@ -1,0 +1,70 @@
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+
+/** What the module speaks to: one Redis, or a Redis Cluster. Both run the same scripts and commands. */
+export type MissionsRedisClient = Redis | Cluster;
+
+/** One seed node of a Redis Cluster; the client discovers the others. */
+export interface RedisClusterNode {
+  host: string;
+  port: number;
+}
+
+/** How to reach Redis: a URL for a single server, or cluster seed nodes. */
+export type RedisConnectionConfig =
+  | { url: string; options: RedisOptions }
+  | { cluster: { nodes: RedisClusterNode[]; options: ClusterOptions } };
+
+/**
+ * A cluster answers in under a millisecond when healthy; a command stuck past this is waiting
+ * on a master that is gone, and its tenant should get a quick 503 rather than a hung request.
+ */
+export const CLUSTER_COMMAND_TIMEOUT_MS = 1000;
+
+/**
+ * Builds a Redis or a Cluster from the config. `overrides` apply to every connection (a
+ * Cluster's per-node ones too), e.g. BullMQ's `{ maxRetriesPerRequest: null }`.
+ *
+ * A Cluster gets fail-fast defaults the caller may override: no cluster-level offline queue
+ * (while no node is reachable, commands fail instead of piling up) and a command timeout.
+ * With `enableOfflineQueue: false`, wait for {@link untilReady} before the first command.
+ */
+export function createRedisConnection(config: RedisConnectionConfig, overrides: RedisOptions = {}): MissionsRedisClient {
+  if ('url' in config) return new Redis(config.url, { ...config.options, ...overrides });
+  const { nodes, options } = config.cluster;
+  return new Cluster(nodes, {
+    enableOfflineQueue: false,
+    ...options,
+    redisOptions: { commandTimeout: CLUSTER_COMMAND_TIMEOUT_MS, ...options.redisOptions, ...overrides },
+  });
+}
+
+/** Resolves once the client is ready; rejects (leaving the client to the caller) after `timeoutMs`. */
+export async function untilReady(client: MissionsRedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`Redis${client instanceof Cluster ? ' Cluster' : ''} not ready within ${timeoutMs} ms (status ${client.status}).`));
+    }, timeoutMs);
+    client.once('ready', onReady);
+  });
+}
+
+/** Every master of a cluster, or the one server: where a SCAN must run to see all keys. */
+export function masterNodes(client: MissionsRedisClient): Redis[] {
+  return client instanceof Cluster ? client.nodes('master') : [client];
+}
+
+/** `host:port,host:port` → nodes; throws naming the first bad entry. */
+export function parseClusterNodes(list: string): RedisClusterNode[] {
+  return list.split(',').map((entry) => {
+    const match = /^\s*\[?([^\]\s]+?)\]?:(\d{1,5})\s*$/.exec(entry);
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || port < 1 || port > 65535) throw new Error(`"${entry.trim()}" is not host:port`);
+    return { host: match[1], port };
+  });
+}
