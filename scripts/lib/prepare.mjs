@@ -33,11 +33,11 @@ export function redisAnswers(host, port, timeoutMs = 500) {
 }
 
 /**
- * With REDIS_URL unset and nothing on 127.0.0.1:6379, starts a throwaway redis-server
+ * With REDIS_URL and REDIS_CLUSTER_NODES unset and nothing on 127.0.0.1:6379, starts a throwaway redis-server
  * (no persistence) as a child that dies with this process. Returns the child, or null.
  */
 export async function ensureLocalRedis() {
-  if (process.env.REDIS_URL || (await redisAnswers('127.0.0.1', 6379))) return null;
+  if (process.env.REDIS_URL || process.env.REDIS_CLUSTER_NODES || (await redisAnswers('127.0.0.1', 6379))) return null;
   const dir = `${root}.redis-dev`;
   mkdirSync(dir, { recursive: true });
   console.error('[prepare] no Redis on 127.0.0.1:6379: starting a local redis-server (no persistence)…');
