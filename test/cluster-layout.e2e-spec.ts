@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
 import type { Cluster, Command } from 'ioredis';
 import request from 'supertest';
 import { missionKeys } from '../src/missions/mission-keys.js';
+import { BULLMQ_CONNECTION_OVERRIDES, createRedisConnection, parseClusterNodes } from '../src/missions/redis-connection.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { ClusterTopology, connectCluster, testCluster } from './support/redis-cluster-topology.js';
+import { deleteKeys } from './support/redis-test-keys.js';
 import { bearer, token } from './support/tokens.js';
 
 /** Every command the module sends, with the keys Redis Cluster routes it by. */
@@ -82,6 +86,31 @@ describe('Missions on a Redis Cluster: key layout', () => {
         const slots = new Set(await Promise.all(keys.map((key) => topology.slotOf(key))));
         expect({ tenant, name, slots: [...slots] }).toEqual({ tenant, name, slots: [tenantSlot] });
       }
+    }
+  });
+
+  it('should run BullMQ through the connection factory when its prefix is one hash tag, and refuse it otherwise', async () => {
+    const tag = `{test-bull-${randomUUID().slice(0, 8)}}`;
+    // BullMQ never closes a connection it was given.
+    const connections: ReturnType<typeof createRedisConnection>[] = [];
+    const connect = () => {
+      connections.push(createRedisConnection({ cluster: { nodes: parseClusterNodes(cluster.nodes), options: {} } }, BULLMQ_CONNECTION_OVERRIDES));
+      return connections[connections.length - 1];
+    };
+    const queue = new Queue('missions', { connection: connect(), prefix: tag });
+    const untagged = new Queue('missions', { connection: connect(), prefix: tag.slice(1, -1) });
+    const processed: number[] = [];
+    const worker = new Worker('missions', async (job) => void processed.push(job.data.n), { connection: connect(), prefix: tag });
+    try {
+      await Promise.all([0, 1, 2, 3, 4].map((n) => queue.add('run', { n })));
+      await eventually(async () => processed.length === 5);
+      expect(processed.sort()).toEqual([0, 1, 2, 3, 4]);
+      await expect(untagged.add('run', { n: 0 })).rejects.toThrow(/CROSSSLOT/);
+    } finally {
+      await worker.close();
+      await Promise.all([queue.close(), untagged.close()]);
+      for (const connection of connections) connection.disconnect();
+      for (const prefix of [tag, tag.slice(1, -1)]) await deleteKeys(client, prefix);
     }
   });
 });

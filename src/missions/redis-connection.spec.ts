@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Cluster, Redis } from 'ioredis';
-import { CLUSTER_COMMAND_TIMEOUT_MS, createRedisConnection, parseClusterNodes, untilReady, type MissionsRedisClient } from './redis-connection.js';
+import { BULLMQ_CONNECTION_OVERRIDES, CLUSTER_COMMAND_TIMEOUT_MS, createRedisConnection, parseClusterNodes, untilReady, type MissionsRedisClient } from './redis-connection.js';
 
 const made: MissionsRedisClient[] = [];
 const track = <T extends MissionsRedisClient>(client: T): T => {
@@ -29,6 +29,11 @@ describe(createRedisConnection.name, () => {
       enableOfflineQueue: false,
       redisOptions: { commandTimeout: CLUSTER_COMMAND_TIMEOUT_MS, password: 'pw', maxRetriesPerRequest: null },
     });
+  });
+
+  it('should drop the command timeout for BullMQ, whose workers block for seconds', () => {
+    const sut = track(createRedisConnection({ cluster: { nodes: [{ host: '127.0.0.1', port: 1 }], options: { lazyConnect: true } } }, BULLMQ_CONNECTION_OVERRIDES));
+    expect((sut as Cluster).options.redisOptions).toMatchObject({ maxRetriesPerRequest: null, commandTimeout: undefined });
   });
 
   it('should let the caller keep an offline queue and choose the command timeout', () => {

@@ -21,8 +21,15 @@ export type RedisConnectionConfig =
 export const CLUSTER_COMMAND_TIMEOUT_MS = 1000;
 
 /**
+ * `overrides` for a BullMQ connection: BullMQ wants no per-request retry limit, and a Worker
+ * blocks on BZPOPMIN for seconds, which a command timeout would cut off every time.
+ */
+export const BULLMQ_CONNECTION_OVERRIDES: RedisOptions = { maxRetriesPerRequest: null, commandTimeout: undefined };
+
+/**
  * Builds a Redis or a Cluster from the config. `overrides` apply to every connection (a
- * Cluster's per-node ones too), e.g. BullMQ's `{ maxRetriesPerRequest: null }`.
+ * Cluster's per-node ones too), e.g. {@link BULLMQ_CONNECTION_OVERRIDES}. On a Cluster, BullMQ
+ * needs a hash tag in its queue `prefix` (e.g. `{missions-queue}`) so a queue's keys share a slot.
  *
  * A Cluster gets fail-fast defaults the caller may override: no cluster-level offline queue
  * (while no node is reachable, commands fail instead of piling up) and a command timeout.
