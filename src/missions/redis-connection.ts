@@ -18,7 +18,7 @@ export type RedisConnectionConfig =
  * A cluster answers in under a millisecond when healthy; a command stuck past this is waiting
  * on a master that is gone, and its tenant should get a quick 503 rather than a hung request.
  */
-export const CLUSTER_COMMAND_TIMEOUT_MS = 1000;
+export const CLUSTER_COMMAND_TIMEOUT_MS = 500;
 
 /**
  * `overrides` for a BullMQ connection: BullMQ wants no per-request retry limit, and a Worker
