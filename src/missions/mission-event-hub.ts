@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { compareStreamIds, STREAM_START_ID } from './event-stream-id.js';
+import { STREAM_START_ID } from './event-stream-id.js';
 import {
-  MissionEventsRepository, type BlockingEventReader, type StoredMissionEvent, type StreamInfo,
+  MissionEventsRepository, trimmedPast, type BlockingEventReader, type StoredMissionEvent, type StreamInfo,
 } from './mission-events.repository.js';
 import { InjectMissionsOptions } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
@@ -9,7 +9,10 @@ import type { ResolvedMissionsOptions } from './missions.options.js';
 /** Receives a tenant's new stream entries, in stream order, from the process's one reader. */
 export interface TenantEventListener {
   receive(events: StoredMissionEvent[]): void;
-  /** The feed lost entries it cannot deliver (trimmed while it was disconnected); the listener must stop. */
+  /**
+   * The feed lost entries it cannot deliver (trimmed before it read them); the listener must
+   * stop, and its client resumes with its Last-Event-ID and learns of the gap.
+   */
   interrupt(): void;
 }
 
@@ -112,10 +115,11 @@ class TenantFeed {
     let failures = 0;
     while (!this.closed) {
       try {
-        if (failures > 0 && (await this.lostEntries())) return this.interruptAll();
         const events = await this.reader.readAfter(this.cursor, READ_COUNT, BLOCK_MS);
         failures = 0;
         if (events.length === 0 || this.closed) continue;
+        // Fell more than the stream's length behind: XREAD skipped what was trimmed, silently.
+        if (trimmedPast(await this.info(), this.cursor)) return this.interruptAll();
         this.cursor = events[events.length - 1].id;
         for (const listener of [...this.listeners]) listener.receive(events);
       } catch (error) {
@@ -124,11 +128,5 @@ class TenantFeed {
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]));
       }
     }
-  }
-
-  /** Whether the stream was trimmed past the cursor while this feed could not read. */
-  private async lostEntries(): Promise<boolean> {
-    const { first, trimmed } = await this.info();
-    return trimmed && first !== null && compareStreamIds(first, this.cursor) > 0;
   }
 }

@@ -56,14 +56,12 @@ export class MissionEventStreamService {
   }
 
   private async startOf(tenantId: string | null, lastEventId: string | undefined): Promise<StreamStart> {
-    const { first, last, trimmed } = await this.events.info(tenantId);
+    const { first, last } = await this.events.info(tenantId);
     if (lastEventId === undefined) return { afterId: last ?? STREAM_START_ID };
-    if (first === null || last === null) return { afterId: lastEventId };
-    // Older than the oldest kept entry of a trimmed stream: what followed it may be gone. Newer
-    // than any id generated: not an id of this stream (e.g. Redis lost its data). Either way,
-    // the client is told, then gets everything kept.
-    const missed = trimmed && compareStreamIds(lastEventId, first) < 0;
-    if (missed || compareStreamIds(lastEventId, last) > 0) {
+    // Newer than any id the stream generated: not one of its ids (e.g. Redis lost its data), so
+    // the client is told and gets everything kept. An id whose successors were trimmed is
+    // caught by the catch-up's first page (MissionEventSubscription.run).
+    if (last !== null && compareStreamIds(lastEventId, last) > 0) {
       return { afterId: STREAM_START_ID, gap: { last_event_id: lastEventId, first_available_id: first } };
     }
     return { afterId: lastEventId };

@@ -5,11 +5,15 @@ import type { StoredMissionEvent } from './mission-events.repository.js';
 
 const entry = (ms: number, missionId = 'a'): StoredMissionEvent => ({ id: `${ms}-0`, type: 'mission.log_appended', missionId, envelope: `{"n":${ms}}` });
 
-/** An in-memory stream read in pages of two, like XRANGE (after, +, COUNT 2). */
-function pagedStream(entries: StoredMissionEvent[], onRead: (afterId: string) => void = () => undefined) {
+/**
+ * An in-memory stream read in pages of two, like XRANGE (after, +, COUNT 2) with XINFO after
+ * it. `onRead` may trim it (shift entries off) as Redis would between reads.
+ */
+function pagedStream(entries: StoredMissionEvent[], onRead: (afterId: string) => void = () => undefined, trimmed = () => false) {
   return async (afterId: string) => {
     onRead(afterId);
-    return entries.filter((e) => compareStreamIds(e.id, afterId) > 0).slice(0, 2);
+    const events = entries.filter((e) => compareStreamIds(e.id, afterId) > 0).slice(0, 2);
+    return { events, info: { first: entries[0]?.id ?? null, last: entries.at(-1)?.id ?? null, trimmed: trimmed() } };
   };
 }
 
@@ -58,6 +62,36 @@ describe(MissionEventSubscription.name, () => {
       const sink = new RecordingSink();
       await sut.run({ afterId: '0-0', gap: { last_event_id: '3-0', first_available_id: '7-0' } }, sink);
       expect(sink.written).toEqual(['gap:3-0>7-0', '7-0', '8-0']);
+    });
+
+    it('should send a gap first when the entries after the client id were trimmed', async () => {
+      const sut = new MissionEventSubscription(null, pagedStream([entry(5), entry(6)], undefined, () => true));
+      const sink = new RecordingSink();
+      await sut.run({ afterId: '2-0' }, sink);
+      expect(sink.written).toEqual(['gap:2-0>5-0', '5-0', '6-0']);
+    });
+
+    it('should send no gap for an old id when nothing was ever trimmed', async () => {
+      const sut = new MissionEventSubscription(null, pagedStream([entry(5), entry(6)]));
+      const sink = new RecordingSink();
+      await sut.run({ afterId: '2-0' }, sink);
+      expect(sink.written).toEqual(['5-0', '6-0']);
+    });
+
+    it('should send a gap when the stream is trimmed past the catch-up while it pages', async () => {
+      const stored = [1, 2, 3, 4, 5, 6, 7].map((ms) => entry(ms));
+      // After the first page (1, 2) the writers trim 1..4 away.
+      const sut = new MissionEventSubscription(null, pagedStream(stored, (afterId) => afterId === '2-0' && stored.splice(0, 4), () => stored.length < 7));
+      const sink = new RecordingSink();
+      await sut.run({ afterId: '0-0' }, sink);
+      expect(sink.written).toEqual(['1-0', '2-0', 'gap:2-0>5-0', '5-0', '6-0', '7-0']);
+    });
+
+    it('should not repeat the gap it started with', async () => {
+      const sut = new MissionEventSubscription(null, pagedStream([entry(5), entry(6), entry(7)], undefined, () => true));
+      const sink = new RecordingSink();
+      await sut.run({ afterId: '0-0', gap: { last_event_id: '99-0', first_available_id: '5-0' } }, sink);
+      expect(sink.written).toEqual(['gap:99-0>5-0', '5-0', '6-0', '7-0']);
     });
 
     it('should wait for the client to drain when a catch-up write is refused', async () => {

@@ -1,6 +1,6 @@
 import { compareStreamIds, STREAM_START_ID } from './event-stream-id.js';
 import type { TenantEventListener } from './mission-event-hub.js';
-import type { StoredMissionEvent } from './mission-events.repository.js';
+import { trimmedPast, type StoredMissionEvent, type StreamInfo } from './mission-events.repository.js';
 
 /** Where a client stands when its stream starts: entries after `afterId`, maybe past a gap. */
 export interface StreamStart {
@@ -24,8 +24,8 @@ export interface MissionEventSink {
   end(): void;
 }
 
-/** Pages of the stream after an id, oldest first; [] at the end. */
-export type ReadPage = (afterId: string) => Promise<StoredMissionEvent[]>;
+/** A page of the stream after an id, oldest first ([] at the end), and the stream's state just after. */
+export type ReadPage = (afterId: string) => Promise<{ events: StoredMissionEvent[]; info: StreamInfo }>;
 
 // Entries that arrive live while the catch-up is still paging; beyond it the client is
 // disconnected and catches up again with its Last-Event-ID.
@@ -58,9 +58,18 @@ export class MissionEventSubscription implements TenantEventListener {
   async run(start: StreamStart, sink: MissionEventSink): Promise<void> {
     this.sink = sink;
     this.cursor = start.afterId;
+    // Entries from here on must reach the client, or a gap must say they cannot.
+    let floor = start.gap?.first_available_id ?? start.afterId;
     if (start.gap) sink.gap(start.gap);
-    for (let page = await this.readPage(this.cursor); page.length > 0 && !this.closed; page = await this.readPage(this.cursor)) {
-      for (const event of page) {
+    for (;;) {
+      const { events, info } = await this.readPage(this.cursor);
+      if (this.closed || events.length === 0) break;
+      const reached = compareStreamIds(this.cursor, floor) > 0 ? this.cursor : floor;
+      if (trimmedPast(info, reached)) {
+        sink.gap({ last_event_id: this.cursor, first_available_id: info.first });
+        floor = info.first!;
+      }
+      for (const event of events) {
         if (!this.send(event)) await sink.drained();
       }
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { compareStreamIds } from './event-stream-id.js';
 import { missionKeys } from './mission-keys.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
@@ -40,27 +41,21 @@ export class MissionEventsRepository {
     return missionKeys(this.options.keyPrefix, tenantId).events;
   }
 
-  /** Up to `count` entries strictly after `afterId`, oldest first. */
-  async readAfter(tenantId: string | null, afterId: string, count: number): Promise<StoredMissionEvent[]> {
-    return toEvents(await this.redis.xrange(this.streamKey(tenantId), `(${afterId}`, '+', 'COUNT', count));
+  /**
+   * Up to `count` entries strictly after `afterId`, oldest first, with the stream's state read
+   * in the same round trip, just after them (see {@link trimmedPast}).
+   */
+  async readAfter(tenantId: string | null, afterId: string, count: number): Promise<{ events: StoredMissionEvent[]; info: StreamInfo }> {
+    const key = this.streamKey(tenantId);
+    const replies = await this.redis.pipeline().xrange(key, `(${afterId}`, '+', 'COUNT', count).exists(key).xinfo('STREAM', key).exec();
+    const [[rangeError, entries], ...info] = replies as [Error | null, unknown][];
+    if (rangeError) throw rangeError;
+    return { events: toEvents(entries as RawEntry[]), info: parseInfo(info) };
   }
 
   async info(tenantId: string | null): Promise<StreamInfo> {
     const key = this.streamKey(tenantId);
-    const [[, exists], [error, reply]] = (await this.redis.pipeline().exists(key).xinfo('STREAM', key).exec()) as [
-      [Error | null, number], [Error | null, unknown[]],
-    ];
-    // XINFO fails for a missing stream: that is no error here, just nothing written yet.
-    if (exists === 0) return { first: null, last: null, trimmed: false };
-    if (error) throw error;
-    const fields = new Map<unknown, unknown>();
-    for (let i = 0; i < reply.length; i += 2) fields.set(reply[i], reply[i + 1]);
-    const added = fields.get('entries-added');
-    return {
-      first: (fields.get('first-entry') as RawEntry | null)?.[0] ?? null,
-      last: fields.get('last-generated-id') as string,
-      trimmed: typeof added !== 'number' || added > (fields.get('length') as number),
-    };
+    return parseInfo((await this.redis.pipeline().exists(key).xinfo('STREAM', key).exec()) as [Error | null, unknown][]);
   }
 
   /**
@@ -92,6 +87,30 @@ export class BlockingEventReader {
   close(): void {
     this.connection.disconnect();
   }
+}
+
+/** EXISTS and XINFO STREAM replies; XINFO fails for a missing stream, which is no error here. */
+function parseInfo([[, exists], [error, reply]]: [Error | null, unknown][]): StreamInfo {
+  if (exists === 0) return { first: null, last: null, trimmed: false };
+  if (error) throw error;
+  const fields = new Map<unknown, unknown>();
+  const flat = reply as unknown[];
+  for (let i = 0; i < flat.length; i += 2) fields.set(flat[i], flat[i + 1]);
+  const added = fields.get('entries-added');
+  return {
+    first: (fields.get('first-entry') as RawEntry | null)?.[0] ?? null,
+    last: fields.get('last-generated-id') as string,
+    trimmed: typeof added !== 'number' || added > (fields.get('length') as number),
+  };
+}
+
+/**
+ * Whether entries after `afterId` may have been trimmed before anyone read them, judged from
+ * info read after the entries: trimming removes the oldest first, so while the stream still
+ * holds an entry at or before `afterId`, everything after it is there too.
+ */
+export function trimmedPast(info: StreamInfo, afterId: string): boolean {
+  return info.trimmed && info.first !== null && compareStreamIds(info.first, afterId) > 0;
 }
 
 function toEvents(entries: RawEntry[]): StoredMissionEvent[] {
