@@ -80,6 +80,14 @@ describe('Missions live updates over SSE', () => {
     expect(events.map(missionOf)).toEqual([after.id, after.id]);
   });
 
+  it('should read an empty Last-Event-ID as none', async () => {
+    const { auth } = newTenant();
+    await create(auth, 'before');
+    const client = await connect('/api/missions/events', { ...auth, 'Last-Event-ID': '' });
+    const after = await create(auth, 'after');
+    expect((await client.waitForEvents(2)).map(missionOf)).toEqual([after.id, after.id]);
+  });
+
   it("should stream one mission's events only on /{id}/events", async () => {
     const { auth } = newTenant();
     const [watched, other] = [await create(auth), await create(auth)];

@@ -35,7 +35,9 @@ export class MissionEventStreamService {
    * Checks the request and subscribes; everything written after it resolves reaches the
    * stream. 400 for a malformed Last-Event-ID, 404 for a mission the caller cannot see.
    */
-  async open(principal: Principal, { missionId, lastEventId }: OpenEventStream): Promise<MissionEventStream> {
+  async open(principal: Principal, { missionId, lastEventId: sent }: OpenEventStream): Promise<MissionEventStream> {
+    // Some clients send the header empty when they have no id yet; that means none.
+    const lastEventId = sent === '' ? undefined : sent;
     if (lastEventId !== undefined && !isStreamId(lastEventId)) {
       throw new BadRequestException(['Last-Event-ID must be a stream entry id such as 1703001234567-0']);
     }
