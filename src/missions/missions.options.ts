@@ -33,6 +33,8 @@ export interface MissionsModuleOptions {
   eventStreamMaxLen?: number;
   /** How long an Idempotency-Key is remembered, in seconds. Default 86400 (24 h). */
   idempotencyTtlSeconds?: number;
+  /** Interval of the `: ping` comments on an idle event stream, in ms. Default 15000. */
+  sseHeartbeatMs?: number;
 }
 
 export interface ResolvedMissionsOptions {
@@ -42,6 +44,7 @@ export interface ResolvedMissionsOptions {
   demoStepMs: number;
   eventStreamMaxLen: number;
   idempotencyTtlSeconds: number;
+  sseHeartbeatMs: number;
 }
 
 export class MissionsOptionsError extends Error {
@@ -88,5 +91,6 @@ export function resolveMissionsOptions(options: MissionsModuleOptions): Resolved
     demoStepMs: positiveInt('demoStepMs', options.demoStepMs, 1000, 0),
     eventStreamMaxLen: positiveInt('eventStreamMaxLen', options.eventStreamMaxLen, 10_000),
     idempotencyTtlSeconds: positiveInt('idempotencyTtlSeconds', options.idempotencyTtlSeconds, 86_400),
+    sseHeartbeatMs: positiveInt('sseHeartbeatMs', options.sseHeartbeatMs, 15_000),
   };
 }
