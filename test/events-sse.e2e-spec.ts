@@ -226,6 +226,19 @@ describe('Missions live updates over SSE', () => {
     });
   });
 
+  it('should deliver events written through another instance of the service (through Redis, not in-process)', async () => {
+    const { auth } = newTenant();
+    const other = await startMissionsApp('sse-other', { keyPrefix: t.prefix });
+    try {
+      const client = await connect('/api/missions/events', auth);
+      const { body } = await request(other.app.getHttpServer()).post('/api/missions').set(auth).send({ name: 'elsewhere' }).expect(201);
+      expect((await client.waitForEvents(2)).map(missionOf)).toEqual([body.id, body.id]);
+    } finally {
+      await other.app.close();
+      await other.redis.quit();
+    }
+  });
+
   it('should read each tenant with one Redis connection however many clients, and release it when they leave', async () => {
     const hub = t.app.get(MissionEventHub);
     await eventually(async () => (await readerConnections(t.redis, t.prefix)) === 0 && hub.activeReaders === 0);
