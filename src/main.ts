@@ -4,12 +4,14 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import type { AppEnv } from './config/env.js';
+import { setupOpenApi } from './openapi.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   // SIGTERM/SIGINT run the shutdown hooks: executors drain, Redis connections close.
   app.enableShutdownHooks();
   const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
+  setupOpenApi(app);
   const logger = new Logger('Bootstrap');
   if (env.usingDevSecret) {
     logger.warn('No JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret. Never do this in production.');
