@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
+import { HealthModule } from './health/health.module.js';
 import { MissionsModule } from './missions/missions.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */
@@ -13,9 +14,11 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
     ConfigModule.forRoot({ isGlobal: true, cache: true, load: [appEnv] }),
     EventEmitterModule.forRoot(),
     MissionsModule.forRootAsync({
+      isGlobal: true, // HealthModule's readiness probe uses its Redis connection
       inject: [ConfigService],
       useFactory: (config: ConfigService) => missionsOptionsFromEnv(config.getOrThrow<AppEnv>('app')),
     }),
+    HealthModule,
   ],
 })
 export class AppModule {}

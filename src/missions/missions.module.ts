@@ -8,6 +8,7 @@ import { MissionRecorder } from './mission-recorder.js';
 import { MissionRunner } from './mission-runner.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './missions.constants.js';
 import { MissionsController } from './missions.controller.js';
+import { MissionsHealthRepository } from './missions-health.repository.js';
 import { ConfigurableMissionsModule, MISSIONS_MODULE_OPTIONS } from './missions.module-definition.js';
 import { resolveMissionsOptions, type MissionsModuleOptions, type ResolvedMissionsOptions } from './missions.options.js';
 import { MissionsPublisher } from './missions.publisher.js';
@@ -19,7 +20,8 @@ import { MissionsService } from './missions.service.js';
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
  * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
  * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
- * programmatic use and `MissionHandlerRegistry` to register handlers per mission type.
+ * programmatic use, `MissionHandlerRegistry` to register handlers per mission type, and
+ * `MissionsHealthRepository` for a readiness probe of its Redis connection.
  */
 @Module({
   controllers: [MissionsController],
@@ -34,6 +36,7 @@ import { MissionsService } from './missions.service.js';
     },
     MissionsAuthGuard,
     MissionsRepository,
+    MissionsHealthRepository,
     MissionsPublisher,
     MissionRecorder,
     MissionHandlerRegistry,
@@ -41,7 +44,7 @@ import { MissionsService } from './missions.service.js';
     { provide: MISSION_EXECUTOR, useClass: InProcessMissionExecutor },
     MissionsService,
   ],
-  exports: [MissionsService, MissionHandlerRegistry, MISSIONS_OPTIONS],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MISSIONS_OPTIONS],
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(
