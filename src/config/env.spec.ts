@@ -21,17 +21,18 @@ describe(loadEnv.name, () => {
       keyPrefix: 'missions:',
       demoStepMs: 1000,
       nodeEnv: 'development',
+      logLevel: 'info',
     });
   });
 
   it('should read every variable', () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
-      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production', LOG_LEVEL: 'debug',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
-      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
+      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production', logLevel: 'debug',
     });
   });
 
@@ -76,6 +77,10 @@ describe(loadEnv.name, () => {
     expect(error).toMatch(/MISSIONS_DEMO_STEP_MS must be an integer >= 0, got "-5"/);
     expect(error).toMatch(/set JWT_SECRET or JWT_PUBLIC_KEY/);
     expect(error).not.toContain('pw');
+  });
+
+  it.each(['verbose', 'INFO', 'warning'])('should refuse LOG_LEVEL=%s, listing the levels', (level) => {
+    expect(() => loadEnv({ LOG_LEVEL: level })).toThrow(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${level}"`);
   });
 
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {

@@ -1,4 +1,6 @@
+import type { LevelWithSilent } from 'pino';
 import { jwtVerificationFor } from '../auth/jwt-verification.js';
+import { LOG_LEVELS } from '../logging/logger-params.js';
 import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
 
 /**
@@ -17,6 +19,7 @@ export interface AppEnv {
   keyPrefix: string;
   demoStepMs: number;
   nodeEnv: string;
+  logLevel: LevelWithSilent;
 }
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
@@ -73,9 +76,11 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   }
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
+  const logLevel = (read(raw, 'LOG_LEVEL') ?? 'info') as LevelWithSilent;
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv, logLevel };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
