@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
+import { MissionsModule } from '../src/missions/missions.module.js';
 import { buildOpenApiDocument, serializeOpenApi, setupOpenApi } from '../src/openapi.js';
 import { controllerRoutes, type ControllerRoute } from './support/controller-routes.js';
+import { testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
 
 const COMMITTED = new URL('../openapi.json', import.meta.url);
 // Routes a client may call without a token.
@@ -85,5 +89,26 @@ describe('OpenAPI document', () => {
     expect(serializeOpenApi(json.body as OpenAPIObject)).toBe(serializeOpenApi(document));
     const ui = await request(app.getHttpServer()).get('/api/docs').expect(200).expect('Content-Type', /html/);
     expect(ui.text).toContain('swagger-ui');
+  });
+});
+
+describe('OpenAPI document of a host app embedding MissionsModule', () => {
+  it('should carry the missions routes and schemas into the host\'s own document', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        EventEmitterModule.forRoot(),
+        MissionsModule.forRoot({ redis: { url: testRedisUrl() }, keyPrefix: uniquePrefix('openapi-host'), auth: { mode: 'host' } }),
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    try {
+      const config = new DocumentBuilder().setTitle('Host').addBearerAuth().build();
+      const sut = SwaggerModule.createDocument(app, config);
+      expect(Object.keys(sut.paths)).toEqual(expect.arrayContaining(['/api/missions', '/api/missions/{id}', '/api/missions/{id}/log']));
+      expect(sut.paths['/api/missions/{id}'].get).toMatchObject({ security: [{ bearer: [] }], responses: { 200: {}, 401: {}, 404: {} } });
+      expect(Object.keys(sut.components?.schemas ?? {})).toEqual(expect.arrayContaining(['MissionResponse', 'CreateMissionDto', 'ErrorResponse']));
+    } finally {
+      await app.close();
+    }
   });
 });
