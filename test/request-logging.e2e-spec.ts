@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
+import { HealthModule } from '../src/health/health.module.js';
 import { loggerParams } from '../src/logging/logger-params.js';
 import { MissionsModule } from '../src/missions/missions.module.js';
 import { eventually } from './support/missions-app.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
 import { bearer, TEST_SECRET, token } from './support/tokens.js';
-import { Redis } from 'ioredis';
 
 interface LogLine {
   level: number;
@@ -39,7 +40,8 @@ describe('Request logging', () => {
       imports: [
         LoggerModule.forRoot(loggerParams('info', destination)),
         EventEmitterModule.forRoot(),
-        MissionsModule.forRoot({ redis: { url: testRedisUrl() }, keyPrefix: prefix, auth: { mode: 'jwt', secret: TEST_SECRET } }),
+        MissionsModule.forRoot({ isGlobal: true, redis: { url: testRedisUrl() }, keyPrefix: prefix, auth: { mode: 'jwt', secret: TEST_SECRET } }),
+        HealthModule,
       ],
     }).compile();
     app = moduleRef.createNestApplication({ bufferLogs: true });
@@ -91,6 +93,13 @@ describe('Request logging', () => {
     });
     expect(output).not.toContain(secret);
     expect(output).not.toContain(secret.split('.')[2]);
+  });
+
+  it('should not log the health probes that orchestrators send every few seconds', async () => {
+    await http.get('/health/live').set('X-Request-Id', 'probe-live').expect(200);
+    await http.get('/api/missions/health').set('X-Request-Id', 'after-probe').expect(200);
+    await requestLine('after-probe');
+    expect(lines().filter((l) => l.req?.id === 'probe-live')).toEqual([]);
   });
 
   it('should write Nest\'s own log lines as JSON too', () => {
