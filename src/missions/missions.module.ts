@@ -12,6 +12,7 @@ import { MissionsEventsController } from './missions-events.controller.js';
 import { MissionEventHub } from './mission-event-hub.js';
 import { MissionEventStreamService } from './mission-event-stream.service.js';
 import { MissionEventsRepository } from './mission-events.repository.js';
+import { MissionsHealthRepository } from './missions-health.repository.js';
 import { ConfigurableMissionsModule, MISSIONS_MODULE_OPTIONS } from './missions.module-definition.js';
 import { resolveMissionsOptions, type MissionsModuleOptions, type ResolvedMissionsOptions } from './missions.options.js';
 import { MissionsPublisher } from './missions.publisher.js';
@@ -23,7 +24,8 @@ import { MissionsService } from './missions.service.js';
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
  * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
  * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
- * programmatic use and `MissionHandlerRegistry` to register handlers per mission type.
+ * programmatic use, `MissionHandlerRegistry` to register handlers per mission type, and
+ * `MissionsHealthRepository` for a readiness probe of its Redis connection.
  */
 @Module({
   // MissionsEventsController first: its literal `events` must win over `GET :id`.
@@ -39,6 +41,7 @@ import { MissionsService } from './missions.service.js';
     },
     MissionsAuthGuard,
     MissionsRepository,
+    MissionsHealthRepository,
     MissionsPublisher,
     MissionRecorder,
     MissionHandlerRegistry,
@@ -49,7 +52,7 @@ import { MissionsService } from './missions.service.js';
     MissionEventHub,
     MissionEventStreamService,
   ],
-  exports: [MissionsService, MissionHandlerRegistry, MISSIONS_OPTIONS],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MISSIONS_OPTIONS],
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(
