@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { LoggerModule } from 'nestjs-pino';
 import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
+import { HealthModule } from './health/health.module.js';
+import { loggerParams } from './logging/logger-params.js';
 import { MissionsModule } from './missions/missions.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */
@@ -11,11 +14,17 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, load: [appEnv] }),
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => loggerParams(config.getOrThrow<AppEnv>('app').logLevel),
+    }),
     EventEmitterModule.forRoot(),
     MissionsModule.forRootAsync({
+      isGlobal: true, // HealthModule's readiness probe uses its Redis connection
       inject: [ConfigService],
       useFactory: (config: ConfigService) => missionsOptionsFromEnv(config.getOrThrow<AppEnv>('app')),
     }),
+    HealthModule,
   ],
 })
 export class AppModule {}

@@ -20,18 +20,24 @@ describe(loadEnv.name, () => {
       usingDevSecret: true,
       keyPrefix: 'missions:',
       demoStepMs: 1000,
+      sseHeartbeatMs: 15000,
       nodeEnv: 'development',
+      logLevel: 'info',
+      bodyLimitBytes: 256 * 1024,
+      corsOrigins: [],
     });
   });
 
   it('should read every variable', () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
-      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production',
+      LOG_LEVEL: 'debug', MISSIONS_BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
-      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
+      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, sseHeartbeatMs: 5000, nodeEnv: 'production', logLevel: 'debug',
+      bodyLimitBytes: 1024 ** 2, corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
   });
 
@@ -91,6 +97,33 @@ describe(loadEnv.name, () => {
     expect(() => loadEnv({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'a:7000' })).toThrow(/REDIS_URL .* or REDIS_CLUSTER_NODES .*not both/);
   });
 
+  it.each(['0', '-1', '3600001', '1.5'])('should refuse MISSIONS_SSE_HEARTBEAT_MS=%s', (value) => {
+    expect(() => loadEnv({ MISSIONS_SSE_HEARTBEAT_MS: value })).toThrow(/MISSIONS_SSE_HEARTBEAT_MS must be an integer from 1 to 3600000/);
+  });
+
+  it.each(['verbose', 'INFO', 'warning'])('should refuse LOG_LEVEL=%s, listing the levels', (level) => {
+    expect(() => loadEnv({ LOG_LEVEL: level })).toThrow(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${level}"`);
+  });
+
+  it.each([['65536', 65536], ['64kb', 65536], ['2MB', 2 * 1024 ** 2], ['512 kb', 512 * 1024]])('should read MISSIONS_BODY_LIMIT=%s', (limit, bytes) => {
+    expect(loadEnv({ MISSIONS_BODY_LIMIT: limit }).bodyLimitBytes).toBe(bytes);
+  });
+
+  it.each(['10', '0kb', '1gb', '256k', '-1kb', '101mb'])('should refuse MISSIONS_BODY_LIMIT=%s', (limit) => {
+    expect(() => loadEnv({ MISSIONS_BODY_LIMIT: limit })).toThrow(`MISSIONS_BODY_LIMIT must be a size from 1kb to 100mb such as "256kb" or "1mb", got "${limit}"`);
+  });
+
+  it('should read CORS_ORIGINS="*" as every origin', () => {
+    expect(loadEnv({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  it.each(['https://app.example.com/', 'app.example.com', 'ftp://files.example.com', 'https://a.example.com/path', '*,https://a.example.com'])(
+    'should refuse CORS_ORIGINS=%s',
+    (origins) => {
+      expect(() => loadEnv({ CORS_ORIGINS: origins })).toThrow(/CORS_ORIGINS: /);
+    },
+  );
+
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {
     expect(() => loadEnv({ PORT: port })).toThrow(/PORT/);
   });
@@ -100,7 +133,7 @@ describe(missionsOptionsFromEnv.name, () => {
   it('should build module options that pass the module validation', () => {
     const sut = missionsOptionsFromEnv(loadEnv({ JWT_SECRET: 'real', JWT_ISSUER: 'iss', MISSIONS_DEMO_STEP_MS: '20' }));
     expect(sut).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20,
+      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20, sseHeartbeatMs: 15000,
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });

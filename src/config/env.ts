@@ -1,4 +1,6 @@
+import type { LevelWithSilent } from 'pino';
 import { jwtVerificationFor } from '../auth/jwt-verification.js';
+import { LOG_LEVELS } from '../logging/logger-params.js';
 import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
 import { parseClusterNodes, type RedisClusterNode } from '../missions/redis-connection.js';
 
@@ -19,7 +21,13 @@ export interface AppEnv {
   usingDevSecret: boolean;
   keyPrefix: string;
   demoStepMs: number;
+  sseHeartbeatMs: number;
   nodeEnv: string;
+  logLevel: LevelWithSilent;
+  /** Largest JSON request body accepted, in bytes; larger ones answer 413. */
+  bodyLimitBytes: number;
+  /** Origins allowed by CORS; empty: CORS off. `['*']`: any origin. */
+  corsOrigins: string[];
 }
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
@@ -38,6 +46,32 @@ function integer(raw: NodeJS.ProcessEnv, name: string, fallback: number, [min, m
     return fallback;
   }
   return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
+
+function byteSize(raw: NodeJS.ProcessEnv, name: string, fallback: string, errors: string[]): number {
+  const value = read(raw, name) ?? fallback;
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(value);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] : NaN;
+  if (!(bytes >= 1024 && bytes <= 100 * 1024 ** 2)) {
+    errors.push(`${name} must be a size from 1kb to 100mb such as "256kb" or "1mb", got "${value}".`);
+  }
+  return bytes;
+}
+
+function corsOrigins(raw: NodeJS.ProcessEnv, errors: string[]): string[] {
+  const origins = (read(raw, 'CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.includes('*')) {
+    if (origins.length > 1) errors.push('CORS_ORIGINS: "*" allows every origin and cannot be combined with others.');
+    return origins;
+  }
+  for (const origin of origins) {
+    // An origin is scheme://host[:port] exactly: a path or trailing slash never matches a browser's Origin header.
+    const valid = URL.canParse(origin) && /^https?:$/.test(new URL(origin).protocol) && new URL(origin).origin === origin;
+    if (!valid) errors.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com or http://localhost:5173.`);
+  }
+  return origins;
 }
 
 function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]): { jwt: MissionsJwtOptions; usingDevSecret: boolean } {
@@ -88,10 +122,16 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   }
   const redisClusterNodes = clusterNodes(raw, errors);
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
+  const sseHeartbeatMs = integer(raw, 'MISSIONS_SSE_HEARTBEAT_MS', 15_000, [1, 3_600_000], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
+  const logLevel = (read(raw, 'LOG_LEVEL') ?? 'info') as LevelWithSilent;
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+  const bodyLimitBytes = byteSize(raw, 'MISSIONS_BODY_LIMIT', '256kb', errors);
+  const cors = corsOrigins(raw, errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, redisClusterNodes, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+  const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
+  return { port, redisUrl, redisClusterNodes, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv, logLevel, bodyLimitBytes, corsOrigins: cors };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
@@ -99,6 +139,7 @@ export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
     redis: env.redisClusterNodes ? { cluster: { nodes: env.redisClusterNodes } } : { url: env.redisUrl },
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
+    sseHeartbeatMs: env.sseHeartbeatMs,
     auth: { mode: 'jwt', ...env.jwt },
   };
 }

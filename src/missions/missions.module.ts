@@ -7,6 +7,11 @@ import { MissionRecorder } from './mission-recorder.js';
 import { MissionRunner } from './mission-runner.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './missions.constants.js';
 import { MissionsController } from './missions.controller.js';
+import { MissionsEventsController } from './missions-events.controller.js';
+import { MissionEventHub } from './mission-event-hub.js';
+import { MissionEventStreamService } from './mission-event-stream.service.js';
+import { MissionEventsRepository } from './mission-events.repository.js';
+import { MissionsHealthRepository } from './missions-health.repository.js';
 import { ConfigurableMissionsModule, MISSIONS_MODULE_OPTIONS } from './missions.module-definition.js';
 import { resolveMissionsOptions, type MissionsModuleOptions, type ResolvedMissionsOptions } from './missions.options.js';
 import { MissionsPublisher } from './missions.publisher.js';
@@ -19,10 +24,12 @@ import type { MissionsRedisClient } from './redis-connection.js';
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
  * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
  * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
- * programmatic use and `MissionHandlerRegistry` to register handlers per mission type.
+ * programmatic use, `MissionHandlerRegistry` to register handlers per mission type, and
+ * `MissionsHealthRepository` for a readiness probe of its Redis connection.
  */
 @Module({
-  controllers: [MissionsController],
+  // MissionsEventsController first: its literal `events` must win over `GET :id`.
+  controllers: [MissionsEventsController, MissionsController],
   providers: [
     { provide: MISSIONS_OPTIONS, inject: [MISSIONS_MODULE_OPTIONS], useFactory: (raw: MissionsModuleOptions) => resolveMissionsOptions(raw) },
     missionsRedisProvider,
@@ -34,14 +41,18 @@ import type { MissionsRedisClient } from './redis-connection.js';
     },
     MissionsAuthGuard,
     MissionsRepository,
+    MissionsHealthRepository,
     MissionsPublisher,
     MissionRecorder,
     MissionHandlerRegistry,
     MissionRunner,
     { provide: MISSION_EXECUTOR, useClass: InProcessMissionExecutor },
     MissionsService,
+    MissionEventsRepository,
+    MissionEventHub,
+    MissionEventStreamService,
   ],
-  exports: [MissionsService, MissionHandlerRegistry, MISSIONS_OPTIONS],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MISSIONS_OPTIONS],
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(

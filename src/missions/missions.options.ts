@@ -40,6 +40,8 @@ export interface MissionsModuleOptions {
   eventStreamMaxLen?: number;
   /** How long an Idempotency-Key is remembered, in seconds. Default 86400 (24 h). */
   idempotencyTtlSeconds?: number;
+  /** Interval of the `: ping` comments on an idle event stream, in ms. Default 15000. */
+  sseHeartbeatMs?: number;
 }
 
 export interface ResolvedMissionsOptions {
@@ -49,6 +51,7 @@ export interface ResolvedMissionsOptions {
   demoStepMs: number;
   eventStreamMaxLen: number;
   idempotencyTtlSeconds: number;
+  sseHeartbeatMs: number;
 }
 
 export class MissionsOptionsError extends Error {
@@ -106,5 +109,6 @@ export function resolveMissionsOptions(options: MissionsModuleOptions): Resolved
     demoStepMs: positiveInt('demoStepMs', options.demoStepMs, 1000, 0),
     eventStreamMaxLen: positiveInt('eventStreamMaxLen', options.eventStreamMaxLen, 10_000),
     idempotencyTtlSeconds: positiveInt('idempotencyTtlSeconds', options.idempotencyTtlSeconds, 86_400),
+    sseHeartbeatMs: positiveInt('sseHeartbeatMs', options.sseHeartbeatMs, 15_000),
   };
 }

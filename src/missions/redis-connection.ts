@@ -61,6 +61,17 @@ export async function untilReady(client: MissionsRedisClient, timeoutMs: number)
   });
 }
 
+/**
+ * A connection of its own for blocking reads (XREAD BLOCK holds it): named, with no command
+ * timeout (it would cut every long block short) and an offline queue, so a read waits for the
+ * connection instead of failing while it opens. On a cluster, a Cluster that follows the slot.
+ */
+export function blockingDuplicate(client: MissionsRedisClient, connectionName: string): MissionsRedisClient {
+  const blocking = { connectionName, commandTimeout: undefined };
+  if (!(client instanceof Cluster)) return client.duplicate({ ...blocking, enableOfflineQueue: true });
+  return client.duplicate([], { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...blocking } });
+}
+
 /** Every master of a cluster, or the one server: where a SCAN must run to see all keys. */
 export function masterNodes(client: MissionsRedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes('master') : [client];

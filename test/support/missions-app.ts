@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { MissionsModule } from '../../src/missions/missions.module.js';
 import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
@@ -15,8 +16,15 @@ export interface MissionsTestApp {
   close(): Promise<void>;
 }
 
-/** The module as a standalone service would run it, on its own key prefix. */
-export async function startMissionsApp(label: string, overrides: Partial<MissionsModuleOptions> = {}): Promise<MissionsTestApp> {
+/**
+ * The module as a standalone service would run it, on its own key prefix. `beforeInit` may set
+ * up the HTTP pipeline (e.g. `configureHttp`) the way main.ts does.
+ */
+export async function startMissionsApp(
+  label: string,
+  overrides: Partial<MissionsModuleOptions> = {},
+  beforeInit?: (app: NestExpressApplication) => void,
+): Promise<MissionsTestApp> {
   const prefix = uniquePrefix(label);
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -30,7 +38,8 @@ export async function startMissionsApp(label: string, overrides: Partial<Mission
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+  beforeInit?.(app);
   await app.init();
   const redis = await connectTestRedis();
   return {
