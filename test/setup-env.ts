@@ -1,5 +1,6 @@
 // Jest setupFiles: a predictable environment for every spec, before any module loads.
 process.env.NODE_ENV = 'test';
-process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+// On the cluster pass (MISSIONS_TEST_REDIS=cluster) REDIS_CLUSTER_NODES is set, and the two are exclusive.
+if (!process.env.REDIS_CLUSTER_NODES) process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 process.env.MISSIONS_DEMO_STEP_MS ??= '20';
 process.env.LOG_LEVEL ??= 'silent';

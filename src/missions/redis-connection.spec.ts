@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Cluster, Redis } from 'ioredis';
-import { BULLMQ_CONNECTION_OVERRIDES, CLUSTER_COMMAND_TIMEOUT_MS, createRedisConnection, parseClusterNodes, untilReady, type MissionsRedisClient } from './redis-connection.js';
+import { BULLMQ_CONNECTION_OVERRIDES, CLUSTER_COMMAND_TIMEOUT_MS, blockingDuplicate, createRedisConnection, parseClusterNodes, untilReady, type MissionsRedisClient } from './redis-connection.js';
 
 const made: MissionsRedisClient[] = [];
 const track = <T extends MissionsRedisClient>(client: T): T => {
@@ -41,6 +41,24 @@ describe(createRedisConnection.name, () => {
       cluster: { nodes: [{ host: '127.0.0.1', port: 1 }], options: { lazyConnect: true, enableOfflineQueue: true, redisOptions: { commandTimeout: 50 } } },
     })) as Cluster;
     expect(sut.options).toMatchObject({ enableOfflineQueue: true, redisOptions: { commandTimeout: 50 } });
+  });
+});
+
+describe(blockingDuplicate.name, () => {
+  it('should give a cluster reader its own named Cluster, without command timeout or ready check', () => {
+    const source = track(createRedisConnection({ cluster: { nodes: [{ host: '127.0.0.1', port: 1 }], options: { lazyConnect: true, redisOptions: { password: 'pw' } } } }));
+    const sut = track(blockingDuplicate(source, 'readers'));
+    expect(sut).toBeInstanceOf(Cluster);
+    expect((sut as Cluster).options).toMatchObject({
+      enableOfflineQueue: true, enableReadyCheck: false,
+      redisOptions: { password: 'pw', connectionName: 'readers', commandTimeout: undefined },
+    });
+  });
+
+  it('should give a single-Redis reader a named duplicate without command timeout', () => {
+    const source = track(createRedisConnection({ url: 'redis://127.0.0.1:1', options: { lazyConnect: true, commandTimeout: 500 } }));
+    const sut = track(blockingDuplicate(source, 'readers'));
+    expect(sut.options).toMatchObject({ connectionName: 'readers', commandTimeout: undefined, enableOfflineQueue: true });
   });
 });
 

@@ -69,7 +69,8 @@ export async function untilReady(client: MissionsRedisClient, timeoutMs: number)
 export function blockingDuplicate(client: MissionsRedisClient, connectionName: string): MissionsRedisClient {
   const blocking = { connectionName, commandTimeout: undefined };
   if (!(client instanceof Cluster)) return client.duplicate({ ...blocking, enableOfflineQueue: true });
-  return client.duplicate([], { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...blocking } });
+  // No ready check: its CLUSTER INFO would open a second connection, to a random master.
+  return client.duplicate([], { enableOfflineQueue: true, enableReadyCheck: false, redisOptions: { ...client.options.redisOptions, ...blocking } });
 }
 
 /** Every master of a cluster, or the one server: where a SCAN must run to see all keys. */
