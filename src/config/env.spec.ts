@@ -16,6 +16,7 @@ describe(loadEnv.name, () => {
     expect(loadEnv({})).toEqual({
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisCommandTimeoutMs: 500,
       jwt: { secret: DEV_JWT_SECRET, issuer: undefined, audience: undefined },
       usingDevSecret: true,
       keyPrefix: 'missions:',
@@ -27,10 +28,10 @@ describe(loadEnv.name, () => {
   it('should read every variable', () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
-      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production', REDIS_COMMAND_TIMEOUT_MS: '250',
     });
     expect(sut).toEqual({
-      port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
+      port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
       usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
     });
   });
@@ -87,7 +88,7 @@ describe(missionsOptionsFromEnv.name, () => {
   it('should build module options that pass the module validation', () => {
     const sut = missionsOptionsFromEnv(loadEnv({ JWT_SECRET: 'real', JWT_ISSUER: 'iss', MISSIONS_DEMO_STEP_MS: '20' }));
     expect(sut).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20,
+      redis: { url: 'redis://127.0.0.1:6379', options: { commandTimeout: 500 } }, keyPrefix: 'missions:', demoStepMs: 20,
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });

@@ -10,6 +10,8 @@ export const DEV_JWT_SECRET = 'missions-dev-secret-not-for-production';
 export interface AppEnv {
   port: number;
   redisUrl: string;
+  /** Bound on every Redis command of the missions client, in ms. */
+  redisCommandTimeoutMs: number;
   /** Exactly one of `secret` / `publicKey` is set. */
   jwt: MissionsJwtOptions;
   /** True when `jwt.secret` is {@link DEV_JWT_SECRET}: main.ts should warn. */
@@ -71,16 +73,17 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     // The URL may carry a password: show it without the userinfo part.
     errors.push(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@')}".`);
   }
+  const redisCommandTimeoutMs = integer(raw, 'REDIS_COMMAND_TIMEOUT_MS', 500, [1, 60_000], errors);
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+  return { port, redisUrl, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
   return {
-    redis: { url: env.redisUrl },
+    redis: { url: env.redisUrl, options: { commandTimeout: env.redisCommandTimeoutMs } },
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
     auth: { mode: 'jwt', ...env.jwt },

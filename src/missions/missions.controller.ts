@@ -1,6 +1,6 @@
 import {
   BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res,
-  UseGuards, UsePipes, ValidationPipe,
+  UseFilters, UseGuards, UsePipes, ValidationPipe,
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
@@ -18,6 +18,7 @@ import {
 import { ReadLogQuery } from './dto/read-log.query.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 import { MissionsService } from './missions.service.js';
+import { StoreUnavailableFilter } from './store-unavailable.filter.js';
 
 const ACCEPTED: AcceptedResponse = { status: 'accepted' };
 
@@ -27,6 +28,7 @@ const ACCEPTED: AcceptedResponse = { status: 'accepted' };
  */
 @Controller('api/missions')
 @UseGuards(MissionsAuthGuard)
+@UseFilters(StoreUnavailableFilter)
 @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
 export class MissionsController {
   constructor(private readonly missions: MissionsService) {}
