@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MissionsModule } from './missions/missions.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */
@@ -15,6 +16,10 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
     MissionsModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => missionsOptionsFromEnv(config.getOrThrow<AppEnv>('app')),
+    }),
+    MetricsModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => config.getOrThrow<AppEnv>('app').metrics,
     }),
   ],
 })

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
+import { MetricsModule } from '../src/metrics/metrics.module.js';
 import { MissionsRepository } from '../src/missions/missions.repository.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { PrivateRedis } from './support/private-redis.js';
+import { seriesValue } from './support/prometheus-text.js';
 import { bearer, token } from './support/tokens.js';
 
 // The issue's bound; the client's 500 ms command timeout keeps well inside it.
@@ -44,7 +46,7 @@ describe('Missions HTTP while Redis is away', () => {
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    t = await startMissionsApp('outage', { redis: { url: redis.url } });
+    t = await startMissionsApp('outage', { redis: { url: redis.url } }, [MetricsModule.forRoot({})]);
     http = request(t.app.getHttpServer());
     spy = new Redis(redis.url, { retryStrategy: () => 20 });
   });
@@ -94,5 +96,15 @@ describe('Missions HTTP while Redis is away', () => {
     await http.get('/api/missions/during-kill').set(auth).expect(404);
     await create('after-kill').expect(201);
     await expectConsistent();
+  });
+
+  it('should have counted the failed Redis commands by operation', async () => {
+    const text = (await http.get('/metrics').expect(200)).text;
+    const errors = (operation: string) => seriesValue(text, `missions_redis_command_errors_total{operation="${operation}",kind="unavailable"}`);
+    // Two outages: each saw a failed create (the stats read only in the first); reads also
+    // failed while the recovery was polled.
+    expect(errors('find')).toBeGreaterThanOrEqual(2);
+    expect(errors('create')).toBe(2);
+    expect(errors('stats')).toBe(1);
   });
 });

@@ -22,6 +22,7 @@ describe(loadEnv.name, () => {
       keyPrefix: 'missions:',
       demoStepMs: 1000,
       nodeEnv: 'development',
+      metrics: { token: undefined, allow: ['127.0.0.0/8', '::1'] },
     });
   });
 
@@ -29,10 +30,12 @@ describe(loadEnv.name, () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
       MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production', REDIS_COMMAND_TIMEOUT_MS: '250',
+      METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
       usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
+      metrics: { token: 'scrape', allow: ['10.0.0.0/8', '192.168.1.7'] },
     });
   });
 
@@ -77,6 +80,14 @@ describe(loadEnv.name, () => {
     expect(error).toMatch(/MISSIONS_DEMO_STEP_MS must be an integer >= 0, got "-5"/);
     expect(error).toMatch(/set JWT_SECRET or JWT_PUBLIC_KEY/);
     expect(error).not.toContain('pw');
+  });
+
+  it('should read METRICS_ALLOW=none as token-only access', () => {
+    expect(loadEnv({ METRICS_ALLOW: 'none' }).metrics.allow).toEqual([]);
+  });
+
+  it.each(['localhost', '10.0.0.0/abc', '10.0.0.300'])('should refuse METRICS_ALLOW=%s', (allow) => {
+    expect(() => loadEnv({ METRICS_ALLOW: allow })).toThrow(/METRICS_ALLOW: not an IP address or CIDR range/);
   });
 
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {

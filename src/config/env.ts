@@ -1,4 +1,6 @@
 import { jwtVerificationFor } from '../auth/jwt-verification.js';
+import { allowListFrom } from '../metrics/metrics-access.guard.js';
+import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
 import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
 
 /**
@@ -19,6 +21,7 @@ export interface AppEnv {
   keyPrefix: string;
   demoStepMs: number;
   nodeEnv: string;
+  metrics: MetricsModuleOptions;
 }
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
@@ -63,6 +66,18 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
   return { jwt: { secret: DEV_JWT_SECRET, ...common }, usingDevSecret: true };
 }
 
+// METRICS_ALLOW: comma-separated addresses / CIDR ranges, or `none` for token-only access.
+function metricsSettings(raw: NodeJS.ProcessEnv, errors: string[]): MetricsModuleOptions {
+  const listed = read(raw, 'METRICS_ALLOW');
+  const allow = listed === undefined ? DEFAULT_METRICS_ALLOW : listed === 'none' ? [] : listed.split(',').map((e) => e.trim()).filter(Boolean);
+  try {
+    allowListFrom(allow);
+  } catch (error) {
+    errors.push(`METRICS_ALLOW: ${(error as Error).message}.`);
+  }
+  return { token: read(raw, 'METRICS_TOKEN'), allow };
+}
+
 /** Reads and validates the standalone service's environment; throws one Error naming every bad variable. */
 export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   const errors: string[] = [];
@@ -76,9 +91,10 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   const redisCommandTimeoutMs = integer(raw, 'REDIS_COMMAND_TIMEOUT_MS', 500, [1, 60_000], errors);
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
+  const metrics = metricsSettings(raw, errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+  return { port, redisUrl, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv, metrics };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {

@@ -1,4 +1,4 @@
-import { type INestApplication } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
@@ -16,7 +16,12 @@ export interface MissionsTestApp {
 }
 
 /** The module as a standalone service would run it, on its own key prefix. */
-export async function startMissionsApp(label: string, overrides: Partial<MissionsModuleOptions> = {}): Promise<MissionsTestApp> {
+export async function startMissionsApp(
+  label: string,
+  overrides: Partial<MissionsModuleOptions> = {},
+  /** More modules of the host app, e.g. MetricsModule. */
+  imports: (Type | DynamicModule)[] = [],
+): Promise<MissionsTestApp> {
   const prefix = uniquePrefix(label);
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -28,6 +33,7 @@ export async function startMissionsApp(label: string, overrides: Partial<Mission
         demoStepMs: 20,
         ...overrides,
       }),
+      ...imports,
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
