@@ -46,7 +46,9 @@ describe('Missions HTTP while Redis is away', () => {
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    t = await startMissionsApp('outage', { redis: { url: redis.url } }, [MetricsModule.forRoot({})]);
+    // With the rate limit on, as in production: its Redis round trip is on the request path too.
+    const rateLimit = { points: 1000, durationSeconds: 60 };
+    t = await startMissionsApp('outage', { redis: { url: redis.url }, rateLimit }, [MetricsModule.forRoot({})]);
     http = request(t.app.getHttpServer());
     spy = new Redis(redis.url, { retryStrategy: () => 20 });
   });

@@ -17,6 +17,7 @@ import {
 } from './dto/mission.response.js';
 import { ReadLogQuery } from './dto/read-log.query.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
 import { MissionsService } from './missions.service.js';
 import { StoreUnavailableFilter } from './store-unavailable.filter.js';
 
@@ -27,7 +28,8 @@ const ACCEPTED: AcceptedResponse = { status: 'accepted' };
  * behaves the same inside a host app whatever global pipes that app has.
  */
 @Controller('api/missions')
-@UseGuards(MissionsAuthGuard)
+// Auth first: the rate limit is per principal.
+@UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
 @UseFilters(StoreUnavailableFilter)
 @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
 export class MissionsController {

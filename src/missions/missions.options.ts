@@ -33,6 +33,11 @@ export interface MissionsModuleOptions {
   eventStreamMaxLen?: number;
   /** How long an Idempotency-Key is remembered, in seconds. Default 86400 (24 h). */
   idempotencyTtlSeconds?: number;
+  /**
+   * Requests per principal (tenant + sub) per window, counted in Redis so every instance shares
+   * the budget; over it the route answers 429 with `Retry-After`. Absent or `points: 0`: off.
+   */
+  rateLimit?: { points: number; durationSeconds: number };
 }
 
 export interface ResolvedMissionsOptions {
@@ -42,6 +47,8 @@ export interface ResolvedMissionsOptions {
   demoStepMs: number;
   eventStreamMaxLen: number;
   idempotencyTtlSeconds: number;
+  /** null when rate limiting is off. */
+  rateLimit: { points: number; durationSeconds: number } | null;
 }
 
 export class MissionsOptionsError extends Error {
@@ -74,6 +81,13 @@ function checkAuth(auth: MissionsAuthOptions | undefined): MissionsAuthOptions {
   return auth;
 }
 
+function checkRateLimit(rateLimit: MissionsModuleOptions['rateLimit']): ResolvedMissionsOptions['rateLimit'] {
+  if (!rateLimit || rateLimit.points === 0) return null;
+  // No fallbacks: a limit of unknown size or window must not boot as something else.
+  const required = (name: keyof typeof rateLimit) => positiveInt(`rateLimit.${name}`, rateLimit[name] ?? NaN, 0);
+  return { points: required('points'), durationSeconds: required('durationSeconds') };
+}
+
 /** Validates options once at boot; throws a {@link MissionsOptionsError} naming the bad setting. */
 export function resolveMissionsOptions(options: MissionsModuleOptions): ResolvedMissionsOptions {
   const keyPrefix = options.keyPrefix ?? 'missions:';
@@ -88,5 +102,6 @@ export function resolveMissionsOptions(options: MissionsModuleOptions): Resolved
     demoStepMs: positiveInt('demoStepMs', options.demoStepMs, 1000, 0),
     eventStreamMaxLen: positiveInt('eventStreamMaxLen', options.eventStreamMaxLen, 10_000),
     idempotencyTtlSeconds: positiveInt('idempotencyTtlSeconds', options.idempotencyTtlSeconds, 86_400),
+    rateLimit: checkRateLimit(options.rateLimit),
   };
 }
