@@ -52,7 +52,7 @@ describe(loadEnv.name, () => {
   });
 
   it('should refuse production without a key, naming both variables', () => {
-    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('set JWT_SECRET or JWT_PUBLIC_KEY');
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI');
   });
 
   it('should refuse the dev secret itself in production', () => {
@@ -61,6 +61,20 @@ describe(loadEnv.name, () => {
 
   it('should refuse both a secret and a public key', () => {
     expect(() => loadEnv({ JWT_SECRET: 's', JWT_PUBLIC_KEY: publicKey })).toThrow(/not both/);
+    expect(() => loadEnv({ JWT_SECRET: 's', JWT_JWKS_URI: 'https://id.test/jwks' })).toThrow(/not both/);
+  });
+
+  it('should read a JWKS URL with RS256 pinned by default, or the algorithms listed', () => {
+    expect(loadEnv({ NODE_ENV: 'production', JWT_JWKS_URI: 'https://id.test/jwks' }).jwt).toMatchObject({ jwksUri: 'https://id.test/jwks', algorithms: ['RS256'] });
+    expect(loadEnv({ JWT_JWKS_URI: 'https://id.test/jwks', JWT_ALGORITHMS: 'RS256, ES256' }).jwt.algorithms).toEqual(['RS256', 'ES256']);
+  });
+
+  it.each(['HS256', 'none', 'RS256,PS256'])('should refuse JWT_ALGORITHMS=%s with a JWKS', (algorithms) => {
+    expect(() => loadEnv({ JWT_JWKS_URI: 'https://id.test/jwks', JWT_ALGORITHMS: algorithms })).toThrow(/JWT_ALGORITHMS: .*RS256 and\/or ES256/);
+  });
+
+  it('should refuse a JWKS URL that is not http(s)', () => {
+    expect(() => loadEnv({ JWT_JWKS_URI: 'file:///etc/jwks.json' })).toThrow(/must be an http\(s\) URL/);
   });
 
   it('should refuse a public key of an unsupported type', () => {
@@ -80,7 +94,7 @@ describe(loadEnv.name, () => {
     expect(error).toMatch(/PORT must be an integer from 1 to 65535, got "70000"/);
     expect(error).toMatch(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
     expect(error).toMatch(/MISSIONS_DEMO_STEP_MS must be an integer >= 0, got "-5"/);
-    expect(error).toMatch(/set JWT_SECRET or JWT_PUBLIC_KEY/);
+    expect(error).toMatch(/set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI/);
     expect(error).not.toContain('pw');
   });
 

@@ -14,7 +14,7 @@ export interface AppEnv {
   redisUrl: string;
   /** Bound on every Redis command of the missions client, in ms. */
   redisCommandTimeoutMs: number;
-  /** Exactly one of `secret` / `publicKey` is set. */
+  /** Exactly one of `secret` / `publicKey` / `jwksUri` is set. */
   jwt: MissionsJwtOptions;
   /** True when `jwt.secret` is {@link DEV_JWT_SECRET}: main.ts should warn. */
   usingDevSecret: boolean;
@@ -51,7 +51,20 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
   const common = { issuer: read(raw, 'JWT_ISSUER'), audience: read(raw, 'JWT_AUDIENCE') };
   const production = nodeEnv === 'production';
 
-  if (secret && publicKey) errors.push('set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256), not both.');
+  const jwksUri = read(raw, 'JWT_JWKS_URI');
+  if ([secret, publicKey, jwksUri].filter(Boolean).length > 1) {
+    errors.push('set one of JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256/ES256) or JWT_JWKS_URI, not both or all.');
+  }
+  if (jwksUri) {
+    // Comma-separated, e.g. "RS256,ES256"; checked (RS256/ES256 only) with the URL below.
+    const algorithms = (read(raw, 'JWT_ALGORITHMS') ?? 'RS256').split(',').map((a) => a.trim()) as MissionsJwtOptions['algorithms'];
+    try {
+      jwtVerificationFor({ jwksUri, algorithms });
+    } catch (error) {
+      errors.push(`JWT_JWKS_URI / JWT_ALGORITHMS: ${(error as Error).message}`);
+    }
+    return { jwt: { jwksUri, algorithms, ...common }, usingDevSecret: false };
+  }
   if (publicKey) {
     try {
       jwtVerificationFor({ publicKey });
@@ -64,7 +77,7 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
     if (production && secret === DEV_JWT_SECRET) errors.push('JWT_SECRET is the public development secret; set a real one in production.');
     return { jwt: { secret, ...common }, usingDevSecret: secret === DEV_JWT_SECRET };
   }
-  if (production) errors.push('NODE_ENV=production needs a token key: set JWT_SECRET or JWT_PUBLIC_KEY.');
+  if (production) errors.push('NODE_ENV=production needs a token key: set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI.');
   return { jwt: { secret: DEV_JWT_SECRET, ...common }, usingDevSecret: true };
 }
 

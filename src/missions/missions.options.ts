@@ -1,12 +1,20 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Principal } from '../auth/principal.js';
 
-/** How the built-in JWT guard verifies tokens. Give `secret` (HS256) or `publicKey` (PEM). */
+/** How the built-in JWT guard verifies tokens. Give one of `secret` (HS256), `publicKey` (PEM) or `jwksUri`. */
 export interface MissionsJwtOptions {
   /** Shared secret; tokens must be HS256. */
   secret?: string;
   /** PEM public key; tokens must be RS256 (RSA key) or ES256 (EC P-256 key). */
   publicKey?: string;
+  /**
+   * An identity provider's JWKS URL (Keycloak, Auth0, Entra): keys by `kid`, cached, refetched
+   * on an unknown `kid` at most `jwksRequestsPerMinute` times a minute (default 10).
+   */
+  jwksUri?: string;
+  /** With `jwksUri`: the accepted algorithms, among RS256 and ES256. Default `['RS256']`. */
+  algorithms?: ('RS256' | 'ES256')[];
+  jwksRequestsPerMinute?: number;
   issuer?: string;
   audience?: string;
 }
@@ -66,16 +74,23 @@ function positiveInt(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
+/** The key sources a JWT configuration names; exactly one is allowed. */
+export function jwtKeySources(options: MissionsJwtOptions): string[] {
+  const named = { 'auth.secret': options.secret, 'auth.publicKey': options.publicKey, 'auth.jwksUri': options.jwksUri };
+  return Object.entries(named).filter(([, value]) => Boolean(value)).map(([name]) => name);
+}
+
 function checkAuth(auth: MissionsAuthOptions | undefined): MissionsAuthOptions {
   if (!auth || (auth.mode !== 'jwt' && auth.mode !== 'host')) {
     throw new MissionsOptionsError(`auth.mode must be 'jwt' or 'host'.`);
   }
   if (auth.mode === 'jwt') {
-    if (!auth.secret && !auth.publicKey) {
-      throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256) or auth.publicKey (PEM, RS256/ES256).`);
+    const sources = jwtKeySources(auth);
+    if (sources.length === 0) {
+      throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256), auth.publicKey (PEM, RS256/ES256) or auth.jwksUri.`);
     }
-    if (auth.secret && auth.publicKey) {
-      throw new MissionsOptionsError(`give auth.secret or auth.publicKey, not both: algorithms are pinned per key type.`);
+    if (sources.length > 1) {
+      throw new MissionsOptionsError(`give one of ${sources.join(', ')}, not several: algorithms are pinned per key source.`);
     }
   }
   return auth;
