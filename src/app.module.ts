@@ -4,6 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MissionsModule } from './missions/missions.module.js';
+import { ShutdownModule } from './shutdown/shutdown.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */
 export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
@@ -20,6 +21,10 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
     MetricsModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => config.getOrThrow<AppEnv>('app').metrics,
+    }),
+    ShutdownModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({ graceMs: config.getOrThrow<AppEnv>('app').shutdownGraceMs }),
     }),
   ],
 })

@@ -24,6 +24,7 @@ describe(loadEnv.name, () => {
       nodeEnv: 'development',
       metrics: { token: undefined, allow: ['127.0.0.0/8', '::1'] },
       rateLimit: { points: 0, durationSeconds: 60 },
+      shutdownGraceMs: 10_000,
     });
   });
 
@@ -31,13 +32,14 @@ describe(loadEnv.name, () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
       MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production', REDIS_COMMAND_TIMEOUT_MS: '250',
-      METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7', RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10',
+      METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7', RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
       usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
       metrics: { token: 'scrape', allow: ['10.0.0.0/8', '192.168.1.7'] },
       rateLimit: { points: 100, durationSeconds: 10 },
+      shutdownGraceMs: 2500,
     });
   });
 

@@ -22,6 +22,8 @@ export interface AppEnv {
   demoStepMs: number;
   nodeEnv: string;
   metrics: MetricsModuleOptions;
+  /** After SIGTERM, how long requests in flight may take before they are cut. */
+  shutdownGraceMs: number;
   /** Requests per principal per window; `points: 0` is off. */
   rateLimit: { points: number; durationSeconds: number };
 }
@@ -107,13 +109,14 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
   const metrics = metricsSettings(raw, errors);
+  const shutdownGraceMs = integer(raw, 'SHUTDOWN_GRACE_MS', 10_000, [0, 600_000], errors);
   const rateLimit = {
     points: integer(raw, 'RATE_LIMIT_POINTS', 0, [0, 1_000_000_000], errors),
     durationSeconds: integer(raw, 'RATE_LIMIT_DURATION_S', 60, [1, 86_400], errors),
   };
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv, metrics, rateLimit };
+  return { port, redisUrl, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv, metrics, rateLimit, shutdownGraceMs };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {

@@ -1,5 +1,5 @@
-import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import { contentType } from 'prom-client';
+import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { MetricsAccessGuard } from './metrics-access.guard.js';
 import { MissionsMetrics } from './missions-metrics.js';
 
@@ -10,9 +10,10 @@ export class MetricsController {
   constructor(private readonly metrics: MissionsMetrics) {}
 
   @Get()
-  @Header('Content-Type', contentType)
   @Header('Cache-Control', 'no-store')
-  scrape(): Promise<string> {
+  scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
+    // From the registry, not prom-client's `contentType` export: Node's ESM loader cannot see that one.
+    response.setHeader('Content-Type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();
   }
 }
