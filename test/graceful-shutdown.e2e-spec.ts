@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { HttpDrain } from '../src/shutdown/http-drain.js';
 import { ShutdownModule } from '../src/shutdown/shutdown.module.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
+import { refusesConnections } from './support/ports.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { bearer, token } from './support/tokens.js';
-
-const refusesConnections = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 
 describe('Graceful shutdown (what SIGTERM runs through enableShutdownHooks)', () => {
   let redis: PrivateRedis;
