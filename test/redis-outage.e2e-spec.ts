@@ -109,4 +109,24 @@ describe('Missions HTTP while Redis is away', () => {
     expect(errors('create')).toBe(2);
     expect(errors('stats')).toBe(1);
   });
+
+  describe('at boot', () => {
+    it('should start without Redis, answer 503, and serve once Redis appears', async () => {
+      const late = await PrivateRedis.start();
+      await late.kill();
+      const started = performance.now();
+      const app = await startMissionsApp('outage-boot', { redis: { url: late.url } });
+      try {
+        // The module waits for a first connection up to its connect timeout (2 s), then boots.
+        expect(performance.now() - started).toBeLessThan(5000);
+        const lateHttp = request(app.app.getHttpServer());
+        expectUnavailable(await timed(() => lateHttp.get('/api/missions').set(auth)));
+        await late.restart();
+        await eventually(async () => (await lateHttp.get('/api/missions').set(auth)).status === 200, 10_000);
+      } finally {
+        await app.close();
+        await late.stop();
+      }
+    });
+  });
 });

@@ -75,6 +75,10 @@ describe(loadEnv.name, () => {
     expect(() => loadEnv({ JWT_JWKS_URI: 'https://id.test/jwks', JWT_ALGORITHMS: algorithms })).toThrow(/JWT_ALGORITHMS: .*RS256 and\/or ES256/);
   });
 
+  it('should refuse JWT_ALGORITHMS without a JWKS URL', () => {
+    expect(() => loadEnv({ JWT_SECRET: 's', JWT_ALGORITHMS: 'RS256' })).toThrow(/JWT_ALGORITHMS applies only with JWT_JWKS_URI/);
+  });
+
   it('should refuse a JWKS URL that is not http(s)', () => {
     expect(() => loadEnv({ JWT_JWKS_URI: 'file:///etc/jwks.json' })).toThrow(/must be an http\(s\) URL/);
   });

@@ -57,6 +57,7 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
   if ([secret, publicKey, jwksUri].filter(Boolean).length > 1) {
     errors.push('set one of JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256/ES256) or JWT_JWKS_URI, not both or all.');
   }
+  if (!jwksUri && read(raw, 'JWT_ALGORITHMS')) errors.push('JWT_ALGORITHMS applies only with JWT_JWKS_URI (a secret or a public key pins its own algorithm).');
   if (jwksUri) {
     // Comma-separated, e.g. "RS256,ES256"; checked (RS256/ES256 only) with the URL below.
     const algorithms = (read(raw, 'JWT_ALGORITHMS') ?? 'RS256').split(',').map((a) => a.trim()) as MissionsJwtOptions['algorithms'];
