@@ -1,9 +1,9 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
-import { JwksKeyStore } from './jwks-key-store.js';
 import { InjectMissionsOptions } from '../missions/missions.constants.js';
 import { MissionsOptionsError, type ResolvedMissionsOptions } from '../missions/missions.options.js';
+import { JwksKeyStore } from './jwks-key-store.js';
 import { jwtVerificationFor, type JwtVerification } from './jwt-verification.js';
 import type { Principal } from './principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
