@@ -19,6 +19,8 @@ import { MissionsPublisher } from './missions.publisher.js';
 import { missionsRedisProvider, ownsRedisClient } from './missions-redis.provider.js';
 import { MissionsRepository } from './missions.repository.js';
 import { MissionsService } from './missions.service.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
+import { PrincipalRateLimitRepository } from './principal-rate-limit.repository.js';
 
 /**
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
@@ -40,6 +42,8 @@ import { MissionsService } from './missions.service.js';
       useFactory: (options: ResolvedMissionsOptions) => (options.auth.mode === 'jwt' ? new MissionsJwtStrategy(options) : null),
     },
     MissionsAuthGuard,
+    PrincipalRateLimitRepository,
+    MissionsRateLimitGuard,
     MissionsRepository,
     MissionsHealthRepository,
     MissionsPublisher,
