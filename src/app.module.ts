@@ -5,7 +5,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerParams } from './logging/logger-params.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MissionsModule } from './missions/missions.module.js';
+import { ShutdownModule } from './shutdown/shutdown.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */
 export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
@@ -25,6 +27,14 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
       useFactory: (config: ConfigService) => missionsOptionsFromEnv(config.getOrThrow<AppEnv>('app')),
     }),
     HealthModule,
+    MetricsModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => config.getOrThrow<AppEnv>('app').metrics,
+    }),
+    ShutdownModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({ graceMs: config.getOrThrow<AppEnv>('app').shutdownGraceMs }),
+    }),
   ],
 })
 export class AppModule {}

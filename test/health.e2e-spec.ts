@@ -98,8 +98,9 @@ describe('Health probes', () => {
       const started = Date.now();
       const res = await http.get('/health/ready').expect(503);
       const elapsed = Date.now() - started;
-      expect(res.body.error.redis).toMatchObject({ status: 'down', message: 'timeout of 1000ms exceeded' });
-      expect(elapsed).toBeGreaterThanOrEqual(900);
+      // Whichever bound fires first: the client's command timeout (500 ms) or the check's (1 s).
+      expect(res.body.error.redis).toMatchObject({ status: 'down', message: expect.stringMatching(/time(d)? ?out/i) });
+      expect(elapsed).toBeGreaterThanOrEqual(400);
       expect(elapsed).toBeLessThan(2000);
     } finally {
       await admin.client('UNPAUSE');

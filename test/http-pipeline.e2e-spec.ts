@@ -10,7 +10,7 @@ const KIB = 1024;
 
 async function startWith(settings: Partial<HttpSettings>): Promise<MissionsTestApp> {
   const defaults = loadEnv({});
-  return startMissionsApp('http', {}, (app) => configureHttp(app, { bodyLimitBytes: defaults.bodyLimitBytes, corsOrigins: [], ...settings }));
+  return startMissionsApp('http', {}, [], (app) => configureHttp(app, { bodyLimitBytes: defaults.bodyLimitBytes, corsOrigins: [], ...settings }));
 }
 
 describe('HTTP pipeline (configureHttp)', () => {

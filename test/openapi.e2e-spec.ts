@@ -15,7 +15,8 @@ import { testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
 
 const COMMITTED = new URL('../openapi.json', import.meta.url);
 // Routes a client may call without a token.
-const PUBLIC_ROUTES = ['get /api/missions/health', 'get /health/live', 'get /health/ready'];
+// Without the missions bearer scheme: probes, and /metrics (its own allow list or METRICS_TOKEN).
+const PUBLIC_ROUTES = ['get /api/missions/health', 'get /health/live', 'get /health/ready', 'get /metrics'];
 
 describe('OpenAPI document', () => {
   let app: INestApplication;

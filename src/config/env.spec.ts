@@ -16,6 +16,7 @@ describe(loadEnv.name, () => {
     expect(loadEnv({})).toEqual({
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisCommandTimeoutMs: 500,
       jwt: { secret: DEV_JWT_SECRET, issuer: undefined, audience: undefined },
       usingDevSecret: true,
       keyPrefix: 'missions:',
@@ -25,6 +26,9 @@ describe(loadEnv.name, () => {
       logLevel: 'info',
       bodyLimitBytes: 256 * 1024,
       corsOrigins: [],
+      metrics: { token: undefined, allow: ['127.0.0.0/8', '::1'] },
+      rateLimit: { points: 0, durationSeconds: 60 },
+      shutdownGraceMs: 10_000,
     });
   });
 
@@ -33,11 +37,16 @@ describe(loadEnv.name, () => {
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
       MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production',
       LOG_LEVEL: 'debug', MISSIONS_BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      REDIS_COMMAND_TIMEOUT_MS: '250', METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7',
+      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500',
     });
     expect(sut).toEqual({
-      port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
+      port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
       usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, sseHeartbeatMs: 5000, nodeEnv: 'production', logLevel: 'debug',
       bodyLimitBytes: 1024 ** 2, corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      metrics: { token: 'scrape', allow: ['10.0.0.0/8', '192.168.1.7'] },
+      rateLimit: { points: 100, durationSeconds: 10 },
+      shutdownGraceMs: 2500,
     });
   });
 
@@ -52,7 +61,7 @@ describe(loadEnv.name, () => {
   });
 
   it('should refuse production without a key, naming both variables', () => {
-    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('set JWT_SECRET or JWT_PUBLIC_KEY');
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI');
   });
 
   it('should refuse the dev secret itself in production', () => {
@@ -61,6 +70,24 @@ describe(loadEnv.name, () => {
 
   it('should refuse both a secret and a public key', () => {
     expect(() => loadEnv({ JWT_SECRET: 's', JWT_PUBLIC_KEY: publicKey })).toThrow(/not both/);
+    expect(() => loadEnv({ JWT_SECRET: 's', JWT_JWKS_URI: 'https://id.test/jwks' })).toThrow(/not both/);
+  });
+
+  it('should read a JWKS URL with RS256 pinned by default, or the algorithms listed', () => {
+    expect(loadEnv({ NODE_ENV: 'production', JWT_JWKS_URI: 'https://id.test/jwks' }).jwt).toMatchObject({ jwksUri: 'https://id.test/jwks', algorithms: ['RS256'] });
+    expect(loadEnv({ JWT_JWKS_URI: 'https://id.test/jwks', JWT_ALGORITHMS: 'RS256, ES256' }).jwt.algorithms).toEqual(['RS256', 'ES256']);
+  });
+
+  it.each(['HS256', 'none', 'RS256,PS256'])('should refuse JWT_ALGORITHMS=%s with a JWKS', (algorithms) => {
+    expect(() => loadEnv({ JWT_JWKS_URI: 'https://id.test/jwks', JWT_ALGORITHMS: algorithms })).toThrow(/JWT_ALGORITHMS: .*RS256 and\/or ES256/);
+  });
+
+  it('should refuse JWT_ALGORITHMS without a JWKS URL', () => {
+    expect(() => loadEnv({ JWT_SECRET: 's', JWT_ALGORITHMS: 'RS256' })).toThrow(/JWT_ALGORITHMS applies only with JWT_JWKS_URI/);
+  });
+
+  it('should refuse a JWKS URL that is not http(s)', () => {
+    expect(() => loadEnv({ JWT_JWKS_URI: 'file:///etc/jwks.json' })).toThrow(/must be an http\(s\) URL/);
   });
 
   it('should refuse a public key of an unsupported type', () => {
@@ -80,7 +107,7 @@ describe(loadEnv.name, () => {
     expect(error).toMatch(/PORT must be an integer from 1 to 65535, got "70000"/);
     expect(error).toMatch(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
     expect(error).toMatch(/MISSIONS_DEMO_STEP_MS must be an integer >= 0, got "-5"/);
-    expect(error).toMatch(/set JWT_SECRET or JWT_PUBLIC_KEY/);
+    expect(error).toMatch(/set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI/);
     expect(error).not.toContain('pw');
   });
 
@@ -124,6 +151,14 @@ describe(loadEnv.name, () => {
     },
   );
 
+  it('should read METRICS_ALLOW=none as token-only access', () => {
+    expect(loadEnv({ METRICS_ALLOW: 'none' }).metrics.allow).toEqual([]);
+  });
+
+  it.each(['localhost', '10.0.0.0/abc', '10.0.0.300'])('should refuse METRICS_ALLOW=%s', (allow) => {
+    expect(() => loadEnv({ METRICS_ALLOW: allow })).toThrow(/METRICS_ALLOW: not an IP address or CIDR range/);
+  });
+
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {
     expect(() => loadEnv({ PORT: port })).toThrow(/PORT/);
   });
@@ -133,15 +168,18 @@ describe(missionsOptionsFromEnv.name, () => {
   it('should build module options that pass the module validation', () => {
     const sut = missionsOptionsFromEnv(loadEnv({ JWT_SECRET: 'real', JWT_ISSUER: 'iss', MISSIONS_DEMO_STEP_MS: '20' }));
     expect(sut).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20, sseHeartbeatMs: 15000,
+      redis: { url: 'redis://127.0.0.1:6379', options: { commandTimeout: 500 } }, keyPrefix: 'missions:', demoStepMs: 20, sseHeartbeatMs: 15000,
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
+      rateLimit: { points: 0, durationSeconds: 60 },
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });
   });
 
   it('should configure a Redis Cluster from REDIS_CLUSTER_NODES', () => {
     const sut = resolveMissionsOptions(missionsOptionsFromEnv(loadEnv({ REDIS_CLUSTER_NODES: 'a:7000,b:7001' })));
-    expect(sut.redis).toEqual({ cluster: { nodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }], options: {} } });
+    expect(sut.redis).toEqual({
+      cluster: { nodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }], options: { redisOptions: { commandTimeout: 500 } } },
+    });
   });
 });
 

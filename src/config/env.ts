@@ -1,6 +1,8 @@
 import type { LevelWithSilent } from 'pino';
 import { jwtVerificationFor } from '../auth/jwt-verification.js';
 import { LOG_LEVELS } from '../logging/logger-params.js';
+import { allowListFrom } from '../metrics/metrics-access.guard.js';
+import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
 import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
 import { parseClusterNodes, type RedisClusterNode } from '../missions/redis-connection.js';
 
@@ -15,7 +17,9 @@ export interface AppEnv {
   redisUrl: string;
   /** Set from REDIS_CLUSTER_NODES: the module then uses a Redis Cluster instead of `redisUrl`. */
   redisClusterNodes?: RedisClusterNode[];
-  /** Exactly one of `secret` / `publicKey` is set. */
+  /** Bound on every Redis command of the missions client, in ms. */
+  redisCommandTimeoutMs: number;
+  /** Exactly one of `secret` / `publicKey` / `jwksUri` is set. */
   jwt: MissionsJwtOptions;
   /** True when `jwt.secret` is {@link DEV_JWT_SECRET}: main.ts should warn. */
   usingDevSecret: boolean;
@@ -28,6 +32,11 @@ export interface AppEnv {
   bodyLimitBytes: number;
   /** Origins allowed by CORS; empty: CORS off. `['*']`: any origin. */
   corsOrigins: string[];
+  metrics: MetricsModuleOptions;
+  /** After SIGTERM, how long requests in flight may take before they are cut. */
+  shutdownGraceMs: number;
+  /** Requests per principal per window; `points: 0` is off. */
+  rateLimit: { points: number; durationSeconds: number };
 }
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
@@ -81,7 +90,21 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
   const common = { issuer: read(raw, 'JWT_ISSUER'), audience: read(raw, 'JWT_AUDIENCE') };
   const production = nodeEnv === 'production';
 
-  if (secret && publicKey) errors.push('set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256), not both.');
+  const jwksUri = read(raw, 'JWT_JWKS_URI');
+  if ([secret, publicKey, jwksUri].filter(Boolean).length > 1) {
+    errors.push('set one of JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256/ES256) or JWT_JWKS_URI, not both or all.');
+  }
+  if (!jwksUri && read(raw, 'JWT_ALGORITHMS')) errors.push('JWT_ALGORITHMS applies only with JWT_JWKS_URI (a secret or a public key pins its own algorithm).');
+  if (jwksUri) {
+    // Comma-separated, e.g. "RS256,ES256"; checked (RS256/ES256 only) with the URL below.
+    const algorithms = (read(raw, 'JWT_ALGORITHMS') ?? 'RS256').split(',').map((a) => a.trim()) as MissionsJwtOptions['algorithms'];
+    try {
+      jwtVerificationFor({ jwksUri, algorithms });
+    } catch (error) {
+      errors.push(`JWT_JWKS_URI / JWT_ALGORITHMS: ${(error as Error).message}`);
+    }
+    return { jwt: { jwksUri, algorithms, ...common }, usingDevSecret: false };
+  }
   if (publicKey) {
     try {
       jwtVerificationFor({ publicKey });
@@ -94,7 +117,7 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
     if (production && secret === DEV_JWT_SECRET) errors.push('JWT_SECRET is the public development secret; set a real one in production.');
     return { jwt: { secret, ...common }, usingDevSecret: secret === DEV_JWT_SECRET };
   }
-  if (production) errors.push('NODE_ENV=production needs a token key: set JWT_SECRET or JWT_PUBLIC_KEY.');
+  if (production) errors.push('NODE_ENV=production needs a token key: set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI.');
   return { jwt: { secret: DEV_JWT_SECRET, ...common }, usingDevSecret: true };
 }
 
@@ -110,6 +133,18 @@ function clusterNodes(raw: NodeJS.ProcessEnv, errors: string[]): RedisClusterNod
   }
 }
 
+// METRICS_ALLOW: comma-separated addresses / CIDR ranges, or `none` for token-only access.
+function metricsSettings(raw: NodeJS.ProcessEnv, errors: string[]): MetricsModuleOptions {
+  const listed = read(raw, 'METRICS_ALLOW');
+  const allow = listed === undefined ? DEFAULT_METRICS_ALLOW : listed === 'none' ? [] : listed.split(',').map((e) => e.trim()).filter(Boolean);
+  try {
+    allowListFrom(allow);
+  } catch (error) {
+    errors.push(`METRICS_ALLOW: ${(error as Error).message}.`);
+  }
+  return { token: read(raw, 'METRICS_TOKEN'), allow };
+}
+
 /** Reads and validates the standalone service's environment; throws one Error naming every bad variable. */
 export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   const errors: string[] = [];
@@ -121,6 +156,7 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     errors.push(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@')}".`);
   }
   const redisClusterNodes = clusterNodes(raw, errors);
+  const redisCommandTimeoutMs = integer(raw, 'REDIS_COMMAND_TIMEOUT_MS', 500, [1, 60_000], errors);
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const sseHeartbeatMs = integer(raw, 'MISSIONS_SSE_HEARTBEAT_MS', 15_000, [1, 3_600_000], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
@@ -129,17 +165,30 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   const bodyLimitBytes = byteSize(raw, 'MISSIONS_BODY_LIMIT', '256kb', errors);
   const cors = corsOrigins(raw, errors);
 
+  const metrics = metricsSettings(raw, errors);
+  const shutdownGraceMs = integer(raw, 'SHUTDOWN_GRACE_MS', 10_000, [0, 600_000], errors);
+  const rateLimit = {
+    points: integer(raw, 'RATE_LIMIT_POINTS', 0, [0, 1_000_000_000], errors),
+    durationSeconds: integer(raw, 'RATE_LIMIT_DURATION_S', 60, [1, 86_400], errors),
+  };
+
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
-  return { port, redisUrl, redisClusterNodes, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv, logLevel, bodyLimitBytes, corsOrigins: cors };
+  return {
+    port, redisUrl, redisClusterNodes, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv,
+    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs,
+  };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
   return {
-    redis: env.redisClusterNodes ? { cluster: { nodes: env.redisClusterNodes } } : { url: env.redisUrl },
+    redis: env.redisClusterNodes
+      ? { cluster: { nodes: env.redisClusterNodes, options: { redisOptions: { commandTimeout: env.redisCommandTimeoutMs } } } }
+      : { url: env.redisUrl, options: { commandTimeout: env.redisCommandTimeoutMs } },
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
     sseHeartbeatMs: env.sseHeartbeatMs,
     auth: { mode: 'jwt', ...env.jwt },
+    rateLimit: env.rateLimit,
   };
 }

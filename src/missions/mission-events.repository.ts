@@ -63,9 +63,12 @@ export class MissionEventsRepository {
    * `connectionName` so it shows in CLIENT LIST). The caller must `close()` it.
    */
   openBlockingReader(tenantId: string | null, connectionName: string): BlockingEventReader {
-    return new BlockingEventReader(blockingDuplicate(this.redis, connectionName), this.streamKey(tenantId));
+    return new BlockingEventReader(blockingDuplicate(this.redis, connectionName, BLOCKING_READ_TIMEOUT_MS), this.streamKey(tenantId));
   }
 }
+
+/** Longer than any BLOCK the hub asks for (10 s). */
+const BLOCKING_READ_TIMEOUT_MS = 30_000;
 
 /** XREAD BLOCK on one stream; a blocked command holds its connection, hence one per reader. */
 export class BlockingEventReader {

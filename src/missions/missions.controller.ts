@@ -21,8 +21,9 @@ import {
 import { ReadLogQuery } from './dto/read-log.query.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
 import { MissionsService } from './missions.service.js';
-import { RedisUnavailableFilter } from './redis-unavailable.filter.js';
+import { StoreUnavailableFilter } from './store-unavailable.filter.js';
 
 const ACCEPTED: AcceptedResponse = { status: 'accepted' };
 
@@ -32,8 +33,9 @@ const ACCEPTED: AcceptedResponse = { status: 'accepted' };
  */
 @ApiTags('missions')
 @Controller('api/missions')
-@UseGuards(MissionsAuthGuard)
-@UseFilters(RedisUnavailableFilter)
+// Auth first: the rate limit is per principal.
+@UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
+@UseFilters(StoreUnavailableFilter)
 @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
 export class MissionsController {
   constructor(private readonly missions: MissionsService) {}

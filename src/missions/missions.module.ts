@@ -19,6 +19,8 @@ import { missionsRedisProvider, ownsRedisClient } from './missions-redis.provide
 import { MissionsRepository } from './missions.repository.js';
 import { MissionsService } from './missions.service.js';
 import type { MissionsRedisClient } from './redis-connection.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
+import { PrincipalRateLimitRepository } from './principal-rate-limit.repository.js';
 
 /**
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
@@ -40,6 +42,8 @@ import type { MissionsRedisClient } from './redis-connection.js';
       useFactory: (options: ResolvedMissionsOptions) => (options.auth.mode === 'jwt' ? new MissionsJwtStrategy(options) : null),
     },
     MissionsAuthGuard,
+    PrincipalRateLimitRepository,
+    MissionsRateLimitGuard,
     MissionsRepository,
     MissionsHealthRepository,
     MissionsPublisher,

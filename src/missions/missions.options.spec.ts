@@ -1,16 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { MissionsOptionsError, resolveMissionsOptions, type MissionsModuleOptions } from './missions.options.js';
 
-const auth = { mode: 'host' } as const;
+const base: MissionsModuleOptions = { auth: { mode: 'host' } };
 
 describe(resolveMissionsOptions.name, () => {
   describe('redis', () => {
     it('should default to the local Redis URL', () => {
-      expect(resolveMissionsOptions({ auth }).redis).toEqual({ url: 'redis://127.0.0.1:6379', options: {} });
+      expect(resolveMissionsOptions(base).redis).toEqual({ url: 'redis://127.0.0.1:6379', options: {} });
     });
 
     it('should keep cluster seed nodes and options', () => {
-      const sut = resolveMissionsOptions({ auth, redis: { cluster: { nodes: [{ host: 'a', port: 7000 }], options: { scaleReads: 'master' } } } });
+      const sut = resolveMissionsOptions({ ...base, redis: { cluster: { nodes: [{ host: 'a', port: 7000 }], options: { scaleReads: 'master' } } } });
       expect(sut.redis).toEqual({ cluster: { nodes: [{ host: 'a', port: 7000 }], options: { scaleReads: 'master' } } });
     });
 
@@ -20,9 +20,30 @@ describe(resolveMissionsOptions.name, () => {
       ['a port out of range', [{ host: 'a', port: 0 }]],
       ['nodes that are not an array', 'a:7000'],
     ])('should refuse cluster options with %s', (_label, nodes) => {
-      const options = { auth, redis: { cluster: { nodes } } } as unknown as MissionsModuleOptions;
+      const options = { ...base, redis: { cluster: { nodes } } } as unknown as MissionsModuleOptions;
       expect(() => resolveMissionsOptions(options)).toThrow(MissionsOptionsError);
       expect(() => resolveMissionsOptions(options)).toThrow(/redis\.cluster\.nodes must be a non-empty array of \{ host, port \}/);
+    });
+  });
+
+  describe('rateLimit', () => {
+    it('should be off when absent or with 0 points', () => {
+      expect(resolveMissionsOptions(base).rateLimit).toBeNull();
+      expect(resolveMissionsOptions({ ...base, rateLimit: { points: 0, durationSeconds: 60 } }).rateLimit).toBeNull();
+    });
+
+    it('should keep a valid limit', () => {
+      expect(resolveMissionsOptions({ ...base, rateLimit: { points: 5, durationSeconds: 1 } }).rateLimit).toEqual({ points: 5, durationSeconds: 1 });
+    });
+
+    it.each([
+      ['a fractional point count', { points: 1.5, durationSeconds: 60 }, /rateLimit\.points/],
+      ['a negative point count', { points: -1, durationSeconds: 60 }, /rateLimit\.points/],
+      ['a zero window', { points: 5, durationSeconds: 0 }, /rateLimit\.durationSeconds/],
+      ['no window', { points: 5 } as { points: number; durationSeconds: number }, /rateLimit\.durationSeconds/],
+    ])('should refuse %s, naming the setting', (_name, rateLimit, message) => {
+      expect(() => resolveMissionsOptions({ ...base, rateLimit })).toThrow(MissionsOptionsError);
+      expect(() => resolveMissionsOptions({ ...base, rateLimit })).toThrow(message);
     });
   });
 });

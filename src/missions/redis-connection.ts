@@ -62,12 +62,13 @@ export async function untilReady(client: MissionsRedisClient, timeoutMs: number)
 }
 
 /**
- * A connection of its own for blocking reads (XREAD BLOCK holds it): named, with no command
- * timeout (it would cut every long block short) and an offline queue, so a read waits for the
- * connection instead of failing while it opens. On a cluster, a Cluster that follows the slot.
+ * A connection of its own for blocking reads (XREAD BLOCK holds it): named, with its own
+ * command timeout (the fail-fast one would cut every long block short; longer than any BLOCK,
+ * it only catches a dead socket) and an offline queue, so a read waits for the connection
+ * instead of failing while it opens. On a cluster, a Cluster that follows the slot.
  */
-export function blockingDuplicate(client: MissionsRedisClient, connectionName: string): MissionsRedisClient {
-  const blocking = { connectionName, commandTimeout: undefined };
+export function blockingDuplicate(client: MissionsRedisClient, connectionName: string, commandTimeout?: number): MissionsRedisClient {
+  const blocking = { connectionName, commandTimeout };
   if (!(client instanceof Cluster)) return client.duplicate({ ...blocking, enableOfflineQueue: true });
   // No ready check: its CLUSTER INFO would open a second connection, to a random master.
   return client.duplicate([], { enableOfflineQueue: true, enableReadyCheck: false, redisOptions: { ...client.options.redisOptions, ...blocking } });

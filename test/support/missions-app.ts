@@ -1,4 +1,4 @@
-import { type INestApplication } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -17,12 +17,14 @@ export interface MissionsTestApp {
 }
 
 /**
- * The module as a standalone service would run it, on its own key prefix. `beforeInit` may set
- * up the HTTP pipeline (e.g. `configureHttp`) the way main.ts does.
+ * The module as a standalone service would run it, on its own key prefix. `imports` adds
+ * modules of the host app (e.g. MetricsModule); `beforeInit` may set up the HTTP pipeline
+ * (e.g. `configureHttp`) the way main.ts does.
  */
 export async function startMissionsApp(
   label: string,
   overrides: Partial<MissionsModuleOptions> = {},
+  imports: (Type | DynamicModule)[] = [],
   beforeInit?: (app: NestExpressApplication) => void,
 ): Promise<MissionsTestApp> {
   const prefix = uniquePrefix(label);
@@ -36,6 +38,7 @@ export async function startMissionsApp(
         demoStepMs: 20,
         ...overrides,
       }),
+      ...imports,
     ],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
