@@ -38,7 +38,8 @@ export function testRedisOptions(): NonNullable<MissionsModuleOptions['redis']> 
 function testConnection(): { config: RedisConnectionConfig; redis: NonNullable<MissionsModuleOptions['redis']> } {
   if (!onTestCluster()) return { config: { url: testRedisUrl(), options: {} }, redis: { url: testRedisUrl() } };
   const nodes = parseClusterNodes(process.env.REDIS_CLUSTER_NODES!);
-  return { config: { cluster: { nodes, options: {} } }, redis: { cluster: { nodes } } };
+  // The specs' own clients inspect and clean up: no fail-fast timeout for them on a busy machine.
+  return { config: { cluster: { nodes, options: { redisOptions: { commandTimeout: 10_000 } } } }, redis: { cluster: { nodes } } };
 }
 
 /** A client of the spec's own on the test target, ready to use. */
