@@ -1,12 +1,21 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
-import type { AppEnv } from './config/env.js';
+import type { AppEnv, HttpAdapterName } from './config/env.js';
+import { loadEnv } from './config/env.js';
+
+async function createApp(adapter: HttpAdapterName): Promise<INestApplication> {
+  if (adapter === 'express') return NestFactory.create(AppModule);
+  // Loaded only when chosen, so an Express deployment never needs Fastify installed.
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  return NestFactory.create(AppModule, new FastifyAdapter());
+}
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  // The adapter must be known before Nest starts; the same validation runs again in AppModule.
+  const app = await createApp(loadEnv(process.env).httpAdapter);
   // SIGTERM/SIGINT run the shutdown hooks: executors drain, Redis connections close.
   app.enableShutdownHooks();
   const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
@@ -14,8 +23,9 @@ async function bootstrap(): Promise<void> {
   if (env.usingDevSecret) {
     logger.warn('No JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret. Never do this in production.');
   }
-  await app.listen(env.port);
-  logger.log(`Missions listening on http://localhost:${env.port}/api/missions`);
+  // Fastify listens on localhost only unless told otherwise; Express listens on every interface.
+  await (env.httpAdapter === 'fastify' ? app.listen(env.port, '0.0.0.0') : app.listen(env.port));
+  logger.log(`Missions listening on http://localhost:${env.port}/api/missions (${env.httpAdapter})`);
 }
 
 bootstrap().catch((error: unknown) => {

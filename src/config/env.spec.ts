@@ -21,17 +21,18 @@ describe(loadEnv.name, () => {
       keyPrefix: 'missions:',
       demoStepMs: 1000,
       nodeEnv: 'development',
+      httpAdapter: 'express',
     });
   });
 
   it('should read every variable', () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
-      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production', HTTP_ADAPTER: 'Fastify',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
-      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
+      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production', httpAdapter: 'fastify',
     });
   });
 
@@ -76,6 +77,10 @@ describe(loadEnv.name, () => {
     expect(error).toMatch(/MISSIONS_DEMO_STEP_MS must be an integer >= 0, got "-5"/);
     expect(error).toMatch(/set JWT_SECRET or JWT_PUBLIC_KEY/);
     expect(error).not.toContain('pw');
+  });
+
+  it('should refuse an unknown HTTP_ADAPTER, naming the choices', () => {
+    expect(() => loadEnv({ HTTP_ADAPTER: 'koa' })).toThrow('HTTP_ADAPTER must be one of express, fastify, got "koa".');
   });
 
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {

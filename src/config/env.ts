@@ -17,7 +17,12 @@ export interface AppEnv {
   keyPrefix: string;
   demoStepMs: number;
   nodeEnv: string;
+  /** The HTTP server under Nest; see BENCHMARKS.md for how they compare. */
+  httpAdapter: HttpAdapterName;
 }
+
+export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
 function read(raw: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -73,9 +78,15 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   }
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
+  const httpAdapter = (read(raw, 'HTTP_ADAPTER') ?? 'express').toLowerCase();
+  if (!(HTTP_ADAPTERS as readonly string[]).includes(httpAdapter)) {
+    errors.push(`HTTP_ADAPTER must be one of ${HTTP_ADAPTERS.join(', ')}, got "${httpAdapter}".`);
+  }
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv,
+    httpAdapter: httpAdapter as HttpAdapterName,
+  };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {

@@ -2,7 +2,6 @@ import {
   BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res,
   UseGuards, UsePipes, ValidationPipe,
 } from '@nestjs/common';
-import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
 import type { Principal } from '../auth/principal.js';
@@ -54,10 +53,11 @@ export class MissionsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateMissionDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    // `header()` exists on both Express's response and Fastify's reply.
+    @Res({ passthrough: true }) response: { header(name: string, value: string): unknown },
   ): Promise<MissionResponse> {
     const { mission, replayed } = await this.missions.create(principal, body, idempotencyKey);
-    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (replayed) response.header('Idempotent-Replayed', 'true');
     return MissionResponse.from(mission);
   }
 

@@ -1,6 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { MissionsModule } from '../../src/missions/missions.module.js';
 import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
@@ -30,8 +31,7 @@ export async function startMissionsApp(label: string, overrides: Partial<Mission
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
+  const app = await createApp(moduleRef);
   const redis = new Redis(testRedisUrl());
   return {
     app,
@@ -43,6 +43,24 @@ export async function startMissionsApp(label: string, overrides: Partial<Mission
       await redis.quit();
     },
   };
+}
+
+/**
+ * Express by default; MISSIONS_TEST_HTTP_ADAPTER=fastify runs the same specs on the Fastify
+ * adapter that HTTP_ADAPTER=fastify selects in main.ts.
+ */
+async function createApp(moduleRef: TestingModule): Promise<INestApplication> {
+  if (process.env.MISSIONS_TEST_HTTP_ADAPTER !== 'fastify') {
+    const app = moduleRef.createNestApplication({ logger: ['error'] });
+    await app.init();
+    return app;
+  }
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
+  await app.init();
+  // supertest talks to the raw server, which Fastify only routes once ready.
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
 }
 
 /** Polls `probe` until it returns a truthy value, or fails after `timeoutMs`. */
