@@ -5,12 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import type { AppEnv, HttpAdapterName } from './config/env.js';
 import { loadEnv } from './config/env.js';
+import { createFastifyAdapter } from './http/fastify-adapter.js';
 
 async function createApp(adapter: HttpAdapterName): Promise<INestApplication> {
   if (adapter === 'express') return NestFactory.create(AppModule);
-  // Loaded only when chosen, so an Express deployment never needs Fastify installed.
-  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-  return NestFactory.create(AppModule, new FastifyAdapter());
+  return NestFactory.create(AppModule, await createFastifyAdapter());
 }
 
 async function bootstrap(): Promise<void> {

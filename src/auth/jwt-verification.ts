@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Algorithm } from 'jsonwebtoken';
 import { MissionsOptionsError, type MissionsJwtOptions } from '../missions/missions.options.js';
 
@@ -6,8 +6,12 @@ import { MissionsOptionsError, type MissionsJwtOptions } from '../missions/missi
 export const JWT_CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface JwtVerification {
-  /** The HS256 secret or the PEM public key, as given. */
-  key: string;
+  /**
+   * The HS256 secret or the public key, parsed once here: given a string, jsonwebtoken
+   * re-parses it on every verify, first as a PEM (which throws for a secret), and that
+   * cost a fifth of the service's CPU under load (see BENCHMARKS.md).
+   */
+  key: KeyObject;
   /** Exactly one algorithm, so a token can never pick how it is checked (alg confusion, `none`). */
   algorithms: [Algorithm];
   issuer?: string;
@@ -49,7 +53,10 @@ export function jwtVerificationFor(options: MissionsJwtOptions): JwtVerification
   if (options.secret && options.publicKey) {
     throw new MissionsOptionsError('give auth.secret or auth.publicKey, not both: algorithms are pinned per key type.');
   }
-  if (options.secret) return { key: options.secret, algorithms: ['HS256'], ...common };
-  if (options.publicKey) return { key: options.publicKey, algorithms: [algorithmFor(readPublicKey(options.publicKey))], ...common };
+  if (options.secret) return { key: createSecretKey(Buffer.from(options.secret, 'utf8')), algorithms: ['HS256'], ...common };
+  if (options.publicKey) {
+    const key = readPublicKey(options.publicKey);
+    return { key, algorithms: [algorithmFor(key)], ...common };
+  }
   throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256) or auth.publicKey (PEM, RS256/ES256).`);
 }

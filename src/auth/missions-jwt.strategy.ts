@@ -20,7 +20,9 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
     const verification = jwtVerificationFor(options.auth);
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: verification.key,
+      // passport-jwt hands the key to jsonwebtoken untouched, which takes a KeyObject; only
+      // passport-jwt's typings say string | Buffer.
+      secretOrKey: verification.key as unknown as Buffer,
       // These four must stay top-level: passport-jwt copies them over jsonWebTokenOptions even
       // when undefined, so an issuer or audience given only there would silently not be checked.
       algorithms: verification.algorithms,

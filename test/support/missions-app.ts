@@ -3,6 +3,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
+import { createFastifyAdapter } from '../../src/http/fastify-adapter.js';
 import { MissionsModule } from '../../src/missions/missions.module.js';
 import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './redis-test-keys.js';
@@ -55,8 +56,7 @@ async function createApp(moduleRef: TestingModule): Promise<INestApplication> {
     await app.init();
     return app;
   }
-  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(await createFastifyAdapter(), { logger: ['error'] });
   await app.init();
   // supertest talks to the raw server, which Fastify only routes once ready.
   await app.getHttpAdapter().getInstance().ready();
