@@ -1,29 +1,43 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import type { AppEnv } from './config/env.js';
+import type { AppEnv, HttpAdapterName } from './config/env.js';
+import { loadEnv } from './config/env.js';
+import { createFastifyAdapter } from './http/fastify-adapter.js';
 import { configureHttp } from './http-setup.js';
 import { setupOpenApi } from './openapi.js';
 
+// Boot messages wait for the JSON logger rather than going out in Nest's own format.
+async function createApp(adapter: HttpAdapterName): Promise<INestApplication> {
+  if (adapter === 'express') return NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  return NestFactory.create(AppModule, await createFastifyAdapter(), { bufferLogs: true });
+}
+
 async function bootstrap(): Promise<void> {
-  // Boot messages wait for the JSON logger rather than going out in Nest's own format.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  // The adapter must be known before Nest starts; the same validation runs again in AppModule.
+  const app = await createApp(loadEnv(process.env).httpAdapter);
   app.useLogger(app.get(PinoLogger));
   // SIGTERM/SIGINT run the shutdown hooks: executors drain, Redis connections close.
   app.enableShutdownHooks();
   const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
-  configureHttp(app, env);
-  setupOpenApi(app);
   const logger = new Logger('Bootstrap');
+  if (env.httpAdapter === 'express') {
+    configureHttp(app as NestExpressApplication, env);
+  } else {
+    // The Fastify option exists to measure it (BENCHMARKS.md); the hardening is Express's.
+    logger.warn('HTTP_ADAPTER=fastify is experimental: helmet, CORS_ORIGINS and MISSIONS_BODY_LIMIT are not applied.');
+  }
+  setupOpenApi(app);
   if (env.usingDevSecret) {
     logger.warn('No JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret. Never do this in production.');
   }
-  await app.listen(env.port);
-  logger.log(`Missions listening on http://localhost:${env.port}/api/missions`);
+  // Fastify listens on localhost only unless told otherwise; Express listens on every interface.
+  await (env.httpAdapter === 'fastify' ? app.listen(env.port, '0.0.0.0') : app.listen(env.port));
+  logger.log(`Missions listening on http://localhost:${env.port}/api/missions (${env.httpAdapter})`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -35,6 +35,20 @@ describe('Missions HTTP: status, execute, cancel, log, stats', () => {
       expect(log[1]).toMatchObject({ level: 'info', data: { from: 'PENDING', to: 'CANCELLED' } });
     });
 
+    it('should read an empty body sent as JSON, or as text, as no body', async () => {
+      for (const type of ['application/json', 'text/plain']) {
+        const id = await newMission();
+        await http.post(`/api/missions/${id}/status?mission_status=CANCELLED`).set(alice).set('Content-Type', type).expect(200);
+      }
+    });
+
+    it('should answer a malformed JSON body with 400 in the standard error shape', async () => {
+      const id = await newMission();
+      const res = await http.post(`/api/missions/${id}/status`).set(alice).set('Content-Type', 'application/json').send('{"status":').expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(await statusOf(id)).toBe('PENDING');
+    });
+
     it('should accept the JSON body form', async () => {
       const id = await newMission();
       await http.post(`/api/missions/${id}/status`).set(alice).send({ status: 'CANCELLED' }).expect(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { MissionsOptionsError } from '../missions/missions.options.js';
 import { jwtVerificationFor, JWT_CLOCK_TOLERANCE_SECONDS } from './jwt-verification.js';
 
@@ -11,15 +11,22 @@ const ecKeys = (namedCurve: string) => generateKeyPairSync('ec', { namedCurve, p
 
 describe(jwtVerificationFor.name, () => {
   it('should pin HS256 for a secret, with issuer, audience and 5 s of tolerance', () => {
-    expect(jwtVerificationFor({ secret: 's3cret', issuer: 'iss', audience: 'aud' })).toEqual({
-      key: 's3cret', algorithms: ['HS256'], issuer: 'iss', audience: 'aud', clockTolerance: 5,
-    });
+    const sut = jwtVerificationFor({ secret: 's3cret', issuer: 'iss', audience: 'aud' });
+    expect(sut).toEqual({ key: expect.any(KeyObject), algorithms: ['HS256'], issuer: 'iss', audience: 'aud', clockTolerance: 5 });
     expect(JWT_CLOCK_TOLERANCE_SECONDS).toBe(5);
   });
 
   it('should pin RS256 for an RSA public key', () => {
     const publicKey = rsaKey(2048);
-    expect(jwtVerificationFor({ publicKey })).toMatchObject({ key: publicKey, algorithms: ['RS256'] });
+    const sut = jwtVerificationFor({ publicKey });
+    expect(sut.algorithms).toEqual(['RS256']);
+    expect(sut.key?.export({ type: 'spki', format: 'pem' })).toBe(publicKey);
+  });
+
+  it('should parse the secret once into a KeyObject, not leave jsonwebtoken to re-parse a string per token', () => {
+    const sut = jwtVerificationFor({ secret: 's3cret' }).key!;
+    expect(sut.type).toBe('secret');
+    expect(sut.export().toString('utf8')).toBe('s3cret');
   });
 
   it('should pin ES256 for an EC P-256 public key', () => {

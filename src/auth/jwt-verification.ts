@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Algorithm } from 'jsonwebtoken';
 import { jwtKeySources, MissionsOptionsError, type MissionsJwtOptions } from '../missions/missions.options.js';
 
@@ -6,8 +6,12 @@ import { jwtKeySources, MissionsOptionsError, type MissionsJwtOptions } from '..
 export const JWT_CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface JwtVerification {
-  /** The HS256 secret or the PEM public key, as given; absent with `jwks`. */
-  key?: string;
+  /**
+   * The HS256 secret or the public key, parsed once here; absent with `jwks`. Given a string,
+   * jsonwebtoken re-parses it on every verify, first as a PEM (which throws for a secret), and
+   * that cost a fifth of the service's CPU under load (see BENCHMARKS.md).
+   */
+  key?: KeyObject;
   /** Keys come from this JWKS endpoint instead. */
   jwks?: { uri: string; requestsPerMinute: number };
   /**
@@ -72,7 +76,10 @@ export function jwtVerificationFor(options: MissionsJwtOptions): JwtVerification
     throw new MissionsOptionsError(`give one of ${sources.join(', ')}, not several: algorithms are pinned per key source.`);
   }
   if (options.jwksUri) return { ...jwksVerification({ ...options, jwksUri: options.jwksUri }), ...common };
-  if (options.secret) return { key: options.secret, algorithms: ['HS256'], ...common };
-  if (options.publicKey) return { key: options.publicKey, algorithms: [algorithmFor(readPublicKey(options.publicKey))], ...common };
+  if (options.secret) return { key: createSecretKey(Buffer.from(options.secret, 'utf8')), algorithms: ['HS256'], ...common };
+  if (options.publicKey) {
+    const key = readPublicKey(options.publicKey);
+    return { key, algorithms: [algorithmFor(key)], ...common };
+  }
   throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256), auth.publicKey (PEM, RS256/ES256) or auth.jwksUri.`);
 }

@@ -40,10 +40,12 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
   }
 }
 
-type KeySource = { secretOrKey: string } | { secretOrKeyProvider: SecretOrKeyProvider };
+type KeySource = { secretOrKey: string | Buffer } | { secretOrKeyProvider: SecretOrKeyProvider };
 
 function keySource(verification: JwtVerification): KeySource {
-  if (!verification.jwks) return { secretOrKey: verification.key! };
+  // passport-jwt hands the key to jsonwebtoken untouched, which takes a KeyObject; only
+  // passport-jwt's typings say string | Buffer.
+  if (!verification.jwks) return { secretOrKey: verification.key as unknown as Buffer };
   const store = new JwksKeyStore({ ...verification.jwks, algorithms: verification.algorithms });
   return {
     secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: Error | null, key?: string) => void) => {

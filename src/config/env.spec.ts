@@ -29,6 +29,7 @@ describe(loadEnv.name, () => {
       metrics: { token: undefined, allow: ['127.0.0.0/8', '::1'] },
       rateLimit: { points: 0, durationSeconds: 60 },
       shutdownGraceMs: 10_000,
+      httpAdapter: 'express',
     });
   });
 
@@ -38,7 +39,7 @@ describe(loadEnv.name, () => {
       MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production',
       LOG_LEVEL: 'debug', MISSIONS_BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       REDIS_COMMAND_TIMEOUT_MS: '250', METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7',
-      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500',
+      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', HTTP_ADAPTER: 'Fastify',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
@@ -46,7 +47,7 @@ describe(loadEnv.name, () => {
       bodyLimitBytes: 1024 ** 2, corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       metrics: { token: 'scrape', allow: ['10.0.0.0/8', '192.168.1.7'] },
       rateLimit: { points: 100, durationSeconds: 10 },
-      shutdownGraceMs: 2500,
+      shutdownGraceMs: 2500, httpAdapter: 'fastify',
     });
   });
 
@@ -157,6 +158,10 @@ describe(loadEnv.name, () => {
 
   it.each(['localhost', '10.0.0.0/abc', '10.0.0.300'])('should refuse METRICS_ALLOW=%s', (allow) => {
     expect(() => loadEnv({ METRICS_ALLOW: allow })).toThrow(/METRICS_ALLOW: not an IP address or CIDR range/);
+  });
+
+  it('should refuse an unknown HTTP_ADAPTER, naming the choices', () => {
+    expect(() => loadEnv({ HTTP_ADAPTER: 'koa' })).toThrow('HTTP_ADAPTER must be one of express, fastify, got "koa".');
   });
 
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {

@@ -37,7 +37,12 @@ export interface AppEnv {
   shutdownGraceMs: number;
   /** Requests per principal per window; `points: 0` is off. */
   rateLimit: { points: number; durationSeconds: number };
+  /** The HTTP server under Nest; see BENCHMARKS.md for how they compare. */
+  httpAdapter: HttpAdapterName;
 }
+
+export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
 function read(raw: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -171,12 +176,17 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     points: integer(raw, 'RATE_LIMIT_POINTS', 0, [0, 1_000_000_000], errors),
     durationSeconds: integer(raw, 'RATE_LIMIT_DURATION_S', 60, [1, 86_400], errors),
   };
+  const httpAdapter = (read(raw, 'HTTP_ADAPTER') ?? 'express').toLowerCase();
+  if (!(HTTP_ADAPTERS as readonly string[]).includes(httpAdapter)) {
+    errors.push(`HTTP_ADAPTER must be one of ${HTTP_ADAPTERS.join(', ')}, got "${httpAdapter}".`);
+  }
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
   return {
     port, redisUrl, redisClusterNodes, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv,
     logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs,
+    httpAdapter: httpAdapter as HttpAdapterName,
   };
 }
 

@@ -5,7 +5,6 @@ import {
 import {
   ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
 import type { Principal } from '../auth/principal.js';
@@ -90,10 +89,11 @@ export class MissionsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateMissionDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    // `header()` exists on both Express's response and Fastify's reply.
+    @Res({ passthrough: true }) response: { header(name: string, value: string): unknown },
   ): Promise<MissionResponse> {
     const { mission, replayed } = await this.missions.create(principal, body, idempotencyKey);
-    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (replayed) response.header('Idempotent-Replayed', 'true');
     return MissionResponse.from(mission);
   }
 

@@ -22,11 +22,13 @@ function newestSourceMs(dir: string): number {
 export function builtMain(): { main: string; cleanup(): void } {
   const dist = join(root, 'dist', 'main.js');
   if (existsSync(dist) && statSync(dist).mtimeMs >= newestSourceMs(join(root, 'src'))) return { main: dist, cleanup: () => undefined };
-  const outDir = mkdtempSync(join(tmpdir(), 'missions-build-'));
+  // Laid out like the project (root/package.json beside root/dist/): the service reads ../package.json.
+  const tmpRoot = mkdtempSync(join(tmpdir(), 'missions-build-'));
+  const outDir = join(tmpRoot, 'dist');
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir, '--sourceMap', 'false'], { cwd: root });
   cpSync(join(root, 'src/missions/scripts'), join(outDir, 'missions/scripts'), { recursive: true });
   // "type": "module", and the project's packages, as dist/ would see them.
-  cpSync(join(root, 'package.json'), join(outDir, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(outDir, 'node_modules'));
-  return { main: join(outDir, 'main.js'), cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
+  cpSync(join(root, 'package.json'), join(tmpRoot, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(tmpRoot, 'node_modules'));
+  return { main: join(outDir, 'main.js'), cleanup: () => rmSync(tmpRoot, { recursive: true, force: true }) };
 }

@@ -1,7 +1,9 @@
 import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createFastifyAdapter } from '../../src/http/fastify-adapter.js';
 import { MissionsModule } from '../../src/missions/missions.module.js';
 import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
 import type { MissionsRedisClient } from '../../src/missions/redis-connection.js';
@@ -41,9 +43,7 @@ export async function startMissionsApp(
       ...imports,
     ],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
-  beforeInit?.(app);
-  await app.init();
+  const app = await createApp(moduleRef, beforeInit);
   const redis = await connectTestRedis();
   return {
     app,
@@ -55,6 +55,27 @@ export async function startMissionsApp(
       await redis.quit();
     },
   };
+}
+
+/**
+ * Express by default; MISSIONS_TEST_HTTP_ADAPTER=fastify runs the same specs on the Fastify
+ * adapter that HTTP_ADAPTER=fastify selects in main.ts.
+ */
+async function createApp(
+  moduleRef: TestingModule,
+  beforeInit?: (app: NestExpressApplication) => void,
+): Promise<INestApplication> {
+  if (process.env.MISSIONS_TEST_HTTP_ADAPTER !== 'fastify') {
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+    beforeInit?.(app);
+    await app.init();
+    return app;
+  }
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(await createFastifyAdapter(), { logger: ['error'] });
+  await app.init();
+  // supertest talks to the raw server, which Fastify only routes once ready.
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
 }
 
 /** Polls `probe` until it returns a truthy value, or fails after `timeoutMs`. */

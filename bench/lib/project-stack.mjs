@@ -1,0 +1,25 @@
+// The project's own use-case and storage code from dist/, wired by hand without Nest: the bare
+// baseline serves with it and the seeder loads with it, so both do exactly the project's Redis work.
+import 'reflect-metadata';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { MissionRecorder } from '../../dist/missions/mission-recorder.js';
+import { resolveMissionsOptions } from '../../dist/missions/missions.options.js';
+import { MissionsPublisher } from '../../dist/missions/missions.publisher.js';
+import { MissionsRepository } from '../../dist/missions/missions.repository.js';
+import { MissionsService } from '../../dist/missions/missions.service.js';
+
+// The bench moves missions PENDING -> CANCELLED only, which never reaches the executor.
+const noExecution = {
+  start: () => Promise.reject(new Error('the bench does not execute missions')),
+  cancel: () => Promise.resolve(),
+};
+
+export function projectStack(redis, keyPrefix) {
+  const options = resolveMissionsOptions({ redis: { client: redis }, keyPrefix, auth: { mode: 'host' } });
+  const repository = new MissionsRepository(redis, options);
+  const recorder = new MissionRecorder(repository, new MissionsPublisher(new EventEmitter2()));
+  const service = new MissionsService(repository, recorder, noExecution, options);
+  return { options, repository, recorder, service };
+}
+
+export const benchPrincipal = (tenantId) => ({ principal_id: 'bench-user', tenant_id: tenantId, app_id: null, roles: [] });

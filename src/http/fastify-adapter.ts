@@ -1,0 +1,34 @@
+import { BadRequestException } from '@nestjs/common';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+
+type Done = (error: Error | null, body?: unknown) => void;
+
+// Express (body-parser) reads an empty JSON body as {} and a malformed one as Nest's 400;
+// Fastify would refuse the first, e.g. `POST /:id/status?mission_status=…` sent with
+// `Content-Type: application/json` and no body, which the contract accepts.
+function parseJsonLikeExpress(_request: unknown, body: Buffer, done: Done): void {
+  if (body.length === 0) return done(null, {});
+  try {
+    done(null, JSON.parse(body.toString('utf8')));
+  } catch (error) {
+    done(new BadRequestException((error as Error).message));
+  }
+}
+
+// Express has no text parser and leaves such a body unread; Fastify would hand the DTO a string.
+function ignoreText(_request: unknown, _body: Buffer, done: Done): void {
+  done(null, undefined);
+}
+
+/**
+ * The Fastify adapter (`HTTP_ADAPTER=fastify`), parsing request bodies as the Express adapter
+ * does so that the contract answers alike on both. Imported lazily: Express deployments never
+ * load Fastify.
+ */
+export async function createFastifyAdapter(): Promise<FastifyAdapter> {
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  const adapter = new FastifyAdapter();
+  adapter.useBodyParser('application/json', false, undefined, parseJsonLikeExpress);
+  adapter.useBodyParser('text/plain', false, undefined, ignoreText);
+  return adapter;
+}
