@@ -1,21 +1,33 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import type { AppEnv } from './config/env.js';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  // SIGTERM/SIGINT run the shutdown hooks: executors drain, Redis connections close.
+const logger = new Logger('Bootstrap');
+
+function prepare(app: INestApplicationContext): AppEnv {
+  // SIGTERM/SIGINT run the shutdown hooks: executors and workers drain, Redis connections close.
   app.enableShutdownHooks();
   const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
-  const logger = new Logger('Bootstrap');
   if (env.usingDevSecret) {
     logger.warn('No JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret. Never do this in production.');
   }
+  return env;
+}
+
+async function bootstrap(): Promise<void> {
+  // Read before the app exists, to pick the kind of app; AppModule still validates the value.
+  if (process.env.MISSIONS_ROLE?.trim() === 'worker') {
+    const env = prepare(await NestFactory.createApplicationContext(AppModule));
+    logger.log(`Missions worker running, no HTTP (concurrency ${env.execution.concurrency})`);
+    return;
+  }
+  const app = await NestFactory.create(AppModule);
+  const env = prepare(app);
   await app.listen(env.port);
-  logger.log(`Missions listening on http://localhost:${env.port}/api/missions`);
+  logger.log(`Missions listening on http://localhost:${env.port}/api/missions (role ${env.role})`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -21,18 +21,36 @@ describe(loadEnv.name, () => {
       keyPrefix: 'missions:',
       demoStepMs: 1000,
       nodeEnv: 'development',
+      role: 'all',
+      execution: {
+        mode: 'bullmq', role: 'all', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
+        lockDurationMs: 30_000, stalledIntervalMs: 30_000,
+      },
     });
   });
 
   it('should read every variable', () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
-      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production', MISSIONS_ROLE: 'worker',
+      MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
+      MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
-      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production',
+      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production', role: 'worker',
+      execution: {
+        mode: 'bullmq', role: 'worker', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
+        lockDurationMs: 5000, stalledIntervalMs: 2000,
+      },
     });
+  });
+
+  it('should name every bad execution variable', () => {
+    const bad = { MISSIONS_ROLE: 'web', MISSIONS_WORKER_CONCURRENCY: '0', MISSIONS_JOB_ATTEMPTS: 'x', MISSIONS_JOB_LOCK_MS: '10' };
+    expect(() => loadEnv(bad)).toThrow(
+      /MISSIONS_ROLE must be one of api, worker, all, got "web"[\s\S]*MISSIONS_WORKER_CONCURRENCY[\s\S]*MISSIONS_JOB_ATTEMPTS[\s\S]*MISSIONS_JOB_LOCK_MS/,
+    );
   });
 
   it('should treat empty variables as unset', () => {
@@ -89,6 +107,7 @@ describe(missionsOptionsFromEnv.name, () => {
     expect(sut).toEqual({
       redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20,
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
+      execution: expect.objectContaining({ mode: 'bullmq', role: 'all' }),
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });
   });

@@ -1,5 +1,5 @@
 import { jwtVerificationFor } from '../auth/jwt-verification.js';
-import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
+import type { MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRole } from '../missions/missions.options.js';
 
 /**
  * Signs and verifies tokens when no key is configured outside production, so `npm start` and
@@ -17,6 +17,30 @@ export interface AppEnv {
   keyPrefix: string;
   demoStepMs: number;
   nodeEnv: string;
+  /** `worker` serves no HTTP; main.ts reads it. */
+  role: MissionsRole;
+  execution: MissionsExecutionOptions;
+}
+
+const ROLES: readonly MissionsRole[] = ['api', 'worker', 'all'];
+const MAX = Number.MAX_SAFE_INTEGER;
+
+function executionSettings(raw: NodeJS.ProcessEnv, errors: string[]): { role: MissionsRole; execution: MissionsExecutionOptions } {
+  const role = (read(raw, 'MISSIONS_ROLE') ?? 'all') as MissionsRole;
+  if (!ROLES.includes(role)) errors.push(`MISSIONS_ROLE must be one of ${ROLES.join(', ')}, got "${role}".`);
+  return {
+    role,
+    execution: {
+      mode: 'bullmq',
+      role,
+      concurrency: integer(raw, 'MISSIONS_WORKER_CONCURRENCY', 10, [1, 1000], errors),
+      attempts: integer(raw, 'MISSIONS_JOB_ATTEMPTS', 3, [1, 100], errors),
+      backoffMs: integer(raw, 'MISSIONS_JOB_BACKOFF_MS', 1000, [0, MAX], errors),
+      timeoutMs: integer(raw, 'MISSIONS_JOB_TIMEOUT_MS', 0, [0, MAX], errors),
+      lockDurationMs: integer(raw, 'MISSIONS_JOB_LOCK_MS', 30_000, [100, MAX], errors),
+      stalledIntervalMs: integer(raw, 'MISSIONS_STALLED_INTERVAL_MS', 30_000, [100, MAX], errors),
+    },
+  };
 }
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
@@ -73,9 +97,10 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   }
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
+  const { role, execution } = executionSettings(raw, errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv };
+  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv, role, execution };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
@@ -84,5 +109,6 @@ export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
     auth: { mode: 'jwt', ...env.jwt },
+    execution: env.execution,
   };
 }

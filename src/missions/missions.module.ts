@@ -1,9 +1,14 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
 import { MissionsJwtStrategy } from '../auth/missions-jwt.strategy.js';
+import { BullMqMissionExecutor } from './bullmq-mission.executor.js';
 import { InProcessMissionExecutor } from './in-process-mission.executor.js';
+import { MissionCancelSignalsRepository } from './mission-cancel-signals.repository.js';
+import { MissionHandlerExplorer } from './mission-handler.explorer.js';
 import { MissionHandlerRegistry } from './mission-handler.registry.js';
+import { MissionJobWorker } from './mission-job.worker.js';
 import { MissionRecorder } from './mission-recorder.js';
 import { MissionRunner } from './mission-runner.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './missions.constants.js';
@@ -19,9 +24,11 @@ import { MissionsService } from './missions.service.js';
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
  * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
  * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
- * programmatic use and `MissionHandlerRegistry` to register handlers per mission type.
+ * programmatic use and `MissionHandlerRegistry` to register handlers per mission type (or
+ * mark provider methods with `@MissionHandler(type)`). `execution` picks where missions run.
  */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [MissionsController],
   providers: [
     { provide: MISSIONS_OPTIONS, inject: [MISSIONS_MODULE_OPTIONS], useFactory: (raw: MissionsModuleOptions) => resolveMissionsOptions(raw) },
@@ -37,8 +44,18 @@ import { MissionsService } from './missions.service.js';
     MissionsPublisher,
     MissionRecorder,
     MissionHandlerRegistry,
+    MissionHandlerExplorer,
     MissionRunner,
-    { provide: MISSION_EXECUTOR, useClass: InProcessMissionExecutor },
+    MissionCancelSignalsRepository,
+    InProcessMissionExecutor,
+    BullMqMissionExecutor,
+    MissionJobWorker,
+    {
+      provide: MISSION_EXECUTOR,
+      inject: [MISSIONS_OPTIONS, InProcessMissionExecutor, BullMqMissionExecutor],
+      useFactory: (options: ResolvedMissionsOptions, inProcess: InProcessMissionExecutor, bullmq: BullMqMissionExecutor) =>
+        (options.execution.mode === 'bullmq' ? bullmq : inProcess),
+    },
     MissionsService,
   ],
   exports: [MissionsService, MissionHandlerRegistry, MISSIONS_OPTIONS],

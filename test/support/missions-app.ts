@@ -1,4 +1,4 @@
-import { type INestApplication } from '@nestjs/common';
+import { type INestApplication, type Provider } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
@@ -15,10 +15,22 @@ export interface MissionsTestApp {
   close(): Promise<void>;
 }
 
+export interface MissionsTestAppSetup {
+  /** Share another app's key prefix (e.g. an API and a worker on one queue); default a new one. */
+  prefix?: string;
+  /** Extra providers of the host app, e.g. `@MissionHandler` classes. */
+  providers?: Provider[];
+}
+
 /** The module as a standalone service would run it, on its own key prefix. */
-export async function startMissionsApp(label: string, overrides: Partial<MissionsModuleOptions> = {}): Promise<MissionsTestApp> {
-  const prefix = uniquePrefix(label);
+export async function startMissionsApp(
+  label: string,
+  overrides: Partial<MissionsModuleOptions> = {},
+  setup: MissionsTestAppSetup = {},
+): Promise<MissionsTestApp> {
+  const prefix = setup.prefix ?? uniquePrefix(label);
   const moduleRef = await Test.createTestingModule({
+    providers: setup.providers ?? [],
     imports: [
       EventEmitterModule.forRoot(),
       MissionsModule.forRoot({
