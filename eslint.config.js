@@ -17,14 +17,18 @@ export default tseslint.config(
   },
   {
     // The domain stays free of the framework and of Redis.
-    files: ['src/missions/mission.types.ts', 'src/missions/mission-state.ts', 'src/missions/mission-events.ts', 'src/missions/mission-commands.ts', 'src/missions/mission-keys.ts'],
+    files: ['src/missions/mission.types.ts', 'src/missions/mission-state.ts', 'src/missions/mission-events.ts', 'src/missions/mission-commands.ts', 'src/missions/mission-keys.ts', 'src/missions/event-stream-id.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'ioredis', 'bullmq'] }],
     },
   },
   {
     // Only the repository speaks Redis.
-    files: ['src/missions/missions.controller.ts', 'src/missions/missions.service.ts', 'src/missions/mission-recorder.ts', 'src/missions/dto/**'],
+    files: [
+      'src/missions/missions.controller.ts', 'src/missions/missions.service.ts', 'src/missions/mission-recorder.ts', 'src/missions/dto/**',
+      'src/missions/missions-events.controller.ts', 'src/missions/mission-event-stream.service.ts', 'src/missions/mission-event-hub.ts',
+      'src/missions/mission-event-subscription.ts', 'src/missions/sse-response.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', { paths: ['ioredis', '@nestjs/event-emitter'] }],
     },

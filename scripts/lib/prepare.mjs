@@ -1,18 +1,29 @@
 // Shared by `npm start` and `npm test`: make a fresh clone runnable with only Node and
 // redis-server installed. Uses Node built-ins only, since node_modules may not exist yet.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** `npm ci` when node_modules is missing or older than the lockfile. */
+/**
+ * `npm ci` when node_modules is missing or does not match the lockfile. Compares npm's own
+ * record of what is installed (node_modules/.package-lock.json) with the lockfile, not
+ * mtimes: a fresh checkout touches every file, and `npm ci` deletes node_modules first.
+ */
 export function ensureDependencies() {
-  const marker = `${root}node_modules/.package-lock.json`;
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(`${root}package-lock.json`).mtimeMs) return;
+  const installed = `${root}node_modules/.package-lock.json`;
+  if (existsSync(installed) && sameVersions(readJson(installed), readJson(`${root}package-lock.json`))) return;
   console.error('[prepare] installing dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
+
+function sameVersions(installed, lock) {
+  const wanted = Object.entries(lock.packages ?? {}).filter(([path]) => path !== '');
+  return wanted.every(([path, meta]) => meta.optional || installed.packages?.[path]?.version === meta.version);
 }
 
 export function run(command, args, env = process.env) {

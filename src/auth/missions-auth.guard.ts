@@ -7,6 +7,7 @@ import { MISSIONS_JWT_STRATEGY } from './missions-jwt.strategy.js';
 import type { Principal } from './principal.js';
 import { isPrincipal } from './principal-from-claims.js';
 import { MISSIONS_PUBLIC_KEY } from './public.decorator.js';
+import { allowQueryToken, MISSIONS_QUERY_TOKEN_KEY } from './query-token.js';
 
 /**
  * Authenticates every missions route except those marked `@Public()`, and puts the caller's
@@ -42,6 +43,11 @@ export class MissionsAuthGuard implements CanActivate {
     return this.reflector.getAllAndOverride<boolean>(MISSIONS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
   }
 
+  /** Whether the route or its controller is marked `@AllowQueryToken()` (jwt mode only). */
+  protected allowsQueryToken(context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean>(MISSIONS_QUERY_TOKEN_KEY, [context.getHandler(), context.getClass()]) === true;
+  }
+
   /** The caller, or null/undefined for 401. May also throw an HTTP exception of its own. */
   protected async resolvePrincipal(context: ExecutionContext): Promise<Principal | null | undefined> {
     const request = this.getRequest(context);
@@ -49,6 +55,7 @@ export class MissionsAuthGuard implements CanActivate {
     if (auth.mode === 'host') {
       return auth.resolvePrincipal ? auth.resolvePrincipal(request) : (request.user as Principal | undefined);
     }
+    if (this.allowsQueryToken(context)) allowQueryToken(request);
     // Throws 401 itself when the token is missing or invalid; on success sets request.user.
     await this.jwtGuard!.canActivate(context);
     return request.user as Principal;

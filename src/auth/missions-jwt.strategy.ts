@@ -1,16 +1,17 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
 import { InjectMissionsOptions } from '../missions/missions.constants.js';
 import { MissionsOptionsError, type ResolvedMissionsOptions } from '../missions/missions.options.js';
 import { jwtVerificationFor } from './jwt-verification.js';
 import type { Principal } from './principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
+import { extractMissionsJwt } from './query-token.js';
 
 /** Passport name of the built-in strategy (passport's registry is process-wide). */
 export const MISSIONS_JWT_STRATEGY = 'missions-jwt';
 
-/** Verifies `Authorization: Bearer` tokens; provide it only when `auth.mode` is `'jwt'`. */
+/** Verifies `Authorization: Bearer` tokens (or `?access_token=` where a route allows it); provide it only when `auth.mode` is `'jwt'`. */
 @Injectable()
 export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT_STRATEGY) {
   constructor(@InjectMissionsOptions() options: ResolvedMissionsOptions) {
@@ -19,7 +20,7 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
     }
     const verification = jwtVerificationFor(options.auth);
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: extractMissionsJwt,
       secretOrKey: verification.key,
       // These four must stay top-level: passport-jwt copies them over jsonWebTokenOptions even
       // when undefined, so an issuer or audience given only there would silently not be checked.

@@ -45,6 +45,12 @@ describe('principal-from-claims', () => {
       expect(principalFromClaims(claims)).toBeNull();
     });
 
+    it('should refuse ids with a lone UTF-16 surrogate, which no Redis key can hold faithfully', () => {
+      expect(principalFromClaims({ sub: 'a', exp: 1, tenant_id: 'acme\uD800' })).toBeNull();
+      expect(principalFromClaims({ sub: '\uDC00', exp: 1 })).toBeNull();
+      expect(principalFromClaims({ sub: 'a', exp: 1, tenant_id: 'acme😀' })).not.toBeNull();
+    });
+
     it('should not share the roles array with the claims', () => {
       const roles = ['a'];
       const sut = principalFromClaims({ sub: 'alice', roles, exp });

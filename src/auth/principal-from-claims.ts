@@ -6,8 +6,10 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
+// A lone UTF-16 surrogate cannot be encoded into a Redis key faithfully (it would become
+// U+FFFD and could collide with another tenant's id), so such ids are refused like wrong types.
 function isId(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
+  return typeof value === 'string' && value !== '' && value.isWellFormed();
 }
 
 // undefined = wrong type. "" is refused, not read as null: a tenant "" next to the null

@@ -20,6 +20,7 @@ describe(loadEnv.name, () => {
       usingDevSecret: true,
       keyPrefix: 'missions:',
       demoStepMs: 1000,
+      sseHeartbeatMs: 15000,
       nodeEnv: 'development',
       role: 'all',
       execution: {
@@ -32,13 +33,13 @@ describe(loadEnv.name, () => {
   it('should read every variable', () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
-      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', NODE_ENV: 'production', MISSIONS_ROLE: 'worker',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production', MISSIONS_ROLE: 'worker',
       MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
       MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
-      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, nodeEnv: 'production', role: 'worker',
+      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, sseHeartbeatMs: 5000, nodeEnv: 'production', role: 'worker',
       execution: {
         mode: 'bullmq', role: 'worker', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
         lockDurationMs: 5000, stalledIntervalMs: 2000,
@@ -96,6 +97,10 @@ describe(loadEnv.name, () => {
     expect(error).not.toContain('pw');
   });
 
+  it.each(['0', '-1', '3600001', '1.5'])('should refuse MISSIONS_SSE_HEARTBEAT_MS=%s', (value) => {
+    expect(() => loadEnv({ MISSIONS_SSE_HEARTBEAT_MS: value })).toThrow(/MISSIONS_SSE_HEARTBEAT_MS must be an integer from 1 to 3600000/);
+  });
+
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {
     expect(() => loadEnv({ PORT: port })).toThrow(/PORT/);
   });
@@ -105,7 +110,7 @@ describe(missionsOptionsFromEnv.name, () => {
   it('should build module options that pass the module validation', () => {
     const sut = missionsOptionsFromEnv(loadEnv({ JWT_SECRET: 'real', JWT_ISSUER: 'iss', MISSIONS_DEMO_STEP_MS: '20' }));
     expect(sut).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20,
+      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20, sseHeartbeatMs: 15000,
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
       execution: expect.objectContaining({ mode: 'bullmq', role: 'all' }),
     });

@@ -16,6 +16,7 @@ export interface AppEnv {
   usingDevSecret: boolean;
   keyPrefix: string;
   demoStepMs: number;
+  sseHeartbeatMs: number;
   nodeEnv: string;
   /** `worker` serves no HTTP; main.ts reads it. */
   role: MissionsRole;
@@ -96,11 +97,13 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     errors.push(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@')}".`);
   }
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
+  const sseHeartbeatMs = integer(raw, 'MISSIONS_SSE_HEARTBEAT_MS', 15_000, [1, 3_600_000], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
   const { role, execution } = executionSettings(raw, errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  return { port, redisUrl, jwt, usingDevSecret, keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:', demoStepMs, nodeEnv, role, execution };
+  const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
+  return { port, redisUrl, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv, role, execution };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
@@ -108,6 +111,7 @@ export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
     redis: { url: env.redisUrl },
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
+    sseHeartbeatMs: env.sseHeartbeatMs,
     auth: { mode: 'jwt', ...env.jwt },
     execution: env.execution,
   };

@@ -13,6 +13,10 @@ import { MissionRecorder } from './mission-recorder.js';
 import { MissionRunner } from './mission-runner.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './missions.constants.js';
 import { MissionsController } from './missions.controller.js';
+import { MissionsEventsController } from './missions-events.controller.js';
+import { MissionEventHub } from './mission-event-hub.js';
+import { MissionEventStreamService } from './mission-event-stream.service.js';
+import { MissionEventsRepository } from './mission-events.repository.js';
 import { ConfigurableMissionsModule, MISSIONS_MODULE_OPTIONS } from './missions.module-definition.js';
 import { resolveMissionsOptions, type MissionsModuleOptions, type ResolvedMissionsOptions } from './missions.options.js';
 import { MissionsPublisher } from './missions.publisher.js';
@@ -29,7 +33,8 @@ import { MissionsService } from './missions.service.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [MissionsController],
+  // MissionsEventsController first: its literal `events` must win over `GET :id`.
+  controllers: [MissionsEventsController, MissionsController],
   providers: [
     { provide: MISSIONS_OPTIONS, inject: [MISSIONS_MODULE_OPTIONS], useFactory: (raw: MissionsModuleOptions) => resolveMissionsOptions(raw) },
     missionsRedisProvider,
@@ -57,6 +62,9 @@ import { MissionsService } from './missions.service.js';
         (options.execution.mode === 'bullmq' ? bullmq : inProcess),
     },
     MissionsService,
+    MissionEventsRepository,
+    MissionEventHub,
+    MissionEventStreamService,
   ],
   exports: [MissionsService, MissionHandlerRegistry, MISSIONS_OPTIONS],
 })

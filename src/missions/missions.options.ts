@@ -64,6 +64,8 @@ export interface MissionsModuleOptions {
   eventStreamMaxLen?: number;
   /** How long an Idempotency-Key is remembered, in seconds. Default 86400 (24 h). */
   idempotencyTtlSeconds?: number;
+  /** Interval of the `: ping` comments on an idle event stream, in ms. Default 15000. */
+  sseHeartbeatMs?: number;
   execution?: MissionsExecutionOptions;
 }
 
@@ -76,6 +78,7 @@ export interface ResolvedMissionsOptions {
   demoStepMs: number;
   eventStreamMaxLen: number;
   idempotencyTtlSeconds: number;
+  sseHeartbeatMs: number;
   execution: ResolvedExecutionOptions;
 }
 
@@ -146,6 +149,7 @@ export function resolveMissionsOptions(options: MissionsModuleOptions): Resolved
     demoStepMs: positiveInt('demoStepMs', options.demoStepMs, 1000, 0),
     eventStreamMaxLen: positiveInt('eventStreamMaxLen', options.eventStreamMaxLen, 10_000),
     idempotencyTtlSeconds: positiveInt('idempotencyTtlSeconds', options.idempotencyTtlSeconds, 86_400),
+    sseHeartbeatMs: positiveInt('sseHeartbeatMs', options.sseHeartbeatMs, 15_000),
     execution: checkExecution(options.execution),
   };
 }
