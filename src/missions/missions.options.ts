@@ -45,7 +45,7 @@ export interface MissionsExecutionOptions {
   lockDurationMs?: number;
   /** How often workers look for jobs whose worker died. Default 30000. */
   stalledIntervalMs?: number;
-  /** How often a worker re-reads the status of its running missions, the backstop of the cancel signal. Default 2000. */
+  /** How often a worker re-reads the status of its running missions, the backstop of the cancel signal. Default 500. */
   statusCheckMs?: number;
   /** BullMQ queue name. Default `missions`. */
   queueName?: string;
@@ -131,7 +131,7 @@ function checkExecution(execution: MissionsExecutionOptions = {}): ResolvedExecu
     timeoutMs: positiveInt('execution.timeoutMs', execution.timeoutMs, 0, 0),
     lockDurationMs: positiveInt('execution.lockDurationMs', execution.lockDurationMs, 30_000, 100),
     stalledIntervalMs: positiveInt('execution.stalledIntervalMs', execution.stalledIntervalMs, 30_000, 100),
-    statusCheckMs: positiveInt('execution.statusCheckMs', execution.statusCheckMs, 2000, 50),
+    statusCheckMs: positiveInt('execution.statusCheckMs', execution.statusCheckMs, 500, 50),
   };
 }
 
