@@ -28,8 +28,9 @@ export class BullMqMissionExecutor implements MissionExecutor, OnModuleInit, OnA
   ) {}
 
   onModuleInit(): void {
-    // Bound in every mode; only connects when it is the executor in use.
-    if (this.options.execution.mode !== 'bullmq') return;
+    // Bound in every mode; only connects when it is the executor in use. Nest calls the hooks
+    // twice, as this provider and as MISSION_EXECUTOR's value: connect once.
+    if (this.options.execution.mode !== 'bullmq' || this.queue) return;
     this.connection = bullmqConnection(this.options, 'missions-queue');
     this.queue = new Queue<MissionJobData>(this.options.execution.queueName, {
       connection: this.connection,
@@ -55,8 +56,10 @@ export class BullMqMissionExecutor implements MissionExecutor, OnModuleInit, OnA
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close();
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    const [queue, connection] = [this.queue, this.connection];
+    this.queue = this.connection = null;
+    await queue?.close();
+    await connection?.quit().catch(() => connection.disconnect());
   }
 
   private requireQueue(): Queue<MissionJobData> {
