@@ -6,6 +6,7 @@ import request from 'supertest';
 import { MissionHandler } from '../src/missions/mission-handler.decorator.js';
 import type { MissionHandlerContext } from '../src/missions/mission-handler.js';
 import { missionJobId } from '../src/missions/mission-job.js';
+import { MissionRunner } from '../src/missions/mission-runner.js';
 import type { MissionsExecutionOptions } from '../src/missions/missions.options.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { testRedisUrl } from './support/redis-test-keys.js';
@@ -141,6 +142,27 @@ describe('Missions on BullMQ: an API instance and a worker instance', () => {
       expect.objectContaining({ message: 'Mission execution failed: boom 3', data: { error: 'boom 3' } }),
     ]);
     expect(log.filter((e) => e.message === 'Mission status changed').map((e) => e.data['to'])).toEqual(['RUNNING', 'FAILED']);
+  });
+
+  it('should fail a lost run (a job BullMQ gave up on) once, however many workers report it', async () => {
+    const runner = pair.worker!.app.get(MissionRunner);
+    const cancelled = await create();
+    await http.post(`/api/missions/${cancelled}/cancel`).set(alice).expect(200);
+    await runner.failLostRun('bq', cancelled, 'job stalled more than allowable limit');
+    expect((await http.get(`/api/missions/${cancelled}`).set(alice)).body.status).toBe('CANCELLED');
+    expect((await logOf(cancelled)).some((e) => e.level === 'error')).toBe(false);
+
+    const running = await create({ type: 'wait-for-cancel' });
+    await http.post(`/api/missions/${running}/execute`).set(alice).expect(202);
+    await eventually(async () => pair.handlers.started.has(running));
+    await Promise.all([1, 2, 3].map(() => runner.failLostRun('bq', running, 'job stalled more than allowable limit')));
+    expect(await finalStatus(running)).toBe('FAILED');
+    const log = await logOf(running);
+    expect(log.filter((e) => e.level === 'error')).toEqual([
+      expect.objectContaining({ message: 'Mission execution failed: job stalled more than allowable limit' }),
+    ]);
+    // No cancel signal for FAILED: the worker's status check is what stops the handler.
+    await eventually(async () => pair.handlers.aborted.has(running));
   });
 
   it('should fire the running handler\'s signal within 1 s of a cancel on the API instance, and end CANCELLED', async () => {
