@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { LoggerModule } from 'nestjs-pino';
 import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
+import { HealthModule } from './health/health.module.js';
+import { loggerParams } from './logging/logger-params.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MissionsModule } from './missions/missions.module.js';
+import { ShutdownModule } from './shutdown/shutdown.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */
 export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
@@ -11,10 +16,24 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, load: [appEnv] }),
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => loggerParams(config.getOrThrow<AppEnv>('app').logLevel),
+    }),
     EventEmitterModule.forRoot(),
     MissionsModule.forRootAsync({
+      isGlobal: true, // HealthModule's readiness probe uses its Redis connection
       inject: [ConfigService],
       useFactory: (config: ConfigService) => missionsOptionsFromEnv(config.getOrThrow<AppEnv>('app')),
+    }),
+    HealthModule,
+    MetricsModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => config.getOrThrow<AppEnv>('app').metrics,
+    }),
+    ShutdownModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({ graceMs: config.getOrThrow<AppEnv>('app').shutdownGraceMs }),
     }),
   ],
 })

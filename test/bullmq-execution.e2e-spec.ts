@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type DynamicModule } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
@@ -62,10 +62,9 @@ async function startPair(label: string, execution: MissionsExecutionOptions, sta
   const common = { attempts: 3, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 1000, statusCheckMs: 500, ...execution };
   const api = await startMissionsApp(label, { execution: { mode: 'bullmq', role: 'api', ...common } });
   const handlers = new RecordingHandlers();
-  const startWorkerApp = () => startMissionsApp(label, { execution: { mode: 'bullmq', role: 'worker', ...common } }, {
-    prefix: api.prefix,
-    providers: [{ provide: RecordingHandlers, useValue: handlers }],
-  });
+  const host: DynamicModule = { module: class HandlersHostModule {}, providers: [{ provide: RecordingHandlers, useValue: handlers }] };
+  const startWorkerApp = () =>
+    startMissionsApp(label, { keyPrefix: api.prefix, execution: { mode: 'bullmq', role: 'worker', ...common } }, [host]);
   const worker = startWorker ? await startWorkerApp() : null;
   const queue = new Queue(QUEUE, { connection: { url: testRedisUrl() } as never, prefix: `${api.prefix}{missions-queue}` });
   return { api, worker, handlers, queue, startWorkerApp };

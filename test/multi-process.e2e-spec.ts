@@ -33,7 +33,7 @@ describe('Missions across processes (2 API, 1 worker, 1 Redis)', () => {
 
   const env = (role: string, port?: number): Record<string, string> => ({
     ...(port === undefined ? {} : { PORT: String(port) }), MISSIONS_ROLE: role, REDIS_URL: testRedisUrl(), MISSIONS_KEY_PREFIX: prefix, JWT_SECRET: TEST_SECRET,
-    NODE_ENV: 'test', MISSIONS_DEMO_STEP_MS: String(STEP_MS), MISSIONS_JOB_LOCK_MS: '1000', MISSIONS_STALLED_INTERVAL_MS: '500',
+    NODE_ENV: 'test', LOG_LEVEL: 'info', MISSIONS_DEMO_STEP_MS: String(STEP_MS), MISSIONS_JOB_LOCK_MS: '1000', MISSIONS_STALLED_INTERVAL_MS: '500',
     MISSIONS_JOB_ATTEMPTS: '2', MISSIONS_JOB_BACKOFF_MS: '100', MISSIONS_WORKER_CONCURRENCY: '4',
   });
   const startWorker = async (name: string) => {

@@ -41,6 +41,6 @@ describe(jwtVerificationFor.name, () => {
 
   it('should refuse both or neither of secret and publicKey', () => {
     expect(() => jwtVerificationFor({})).toThrow(MissionsOptionsError);
-    expect(() => jwtVerificationFor({ secret: 's', publicKey: 'p' })).toThrow(/not both/);
+    expect(() => jwtVerificationFor({ secret: 's', publicKey: 'p' })).toThrow(/not several/);
   });
 });

@@ -1,15 +1,20 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Algorithm } from 'jsonwebtoken';
-import { MissionsOptionsError, type MissionsJwtOptions } from '../missions/missions.options.js';
+import { jwtKeySources, MissionsOptionsError, type MissionsJwtOptions } from '../missions/missions.options.js';
 
 /** Seconds of clock skew accepted on `exp` / `nbf` (contract: up to 5 s). */
 export const JWT_CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface JwtVerification {
-  /** The HS256 secret or the PEM public key, as given. */
-  key: string;
-  /** Exactly one algorithm, so a token can never pick how it is checked (alg confusion, `none`). */
-  algorithms: [Algorithm];
+  /** The HS256 secret or the PEM public key, as given; absent with `jwks`. */
+  key?: string;
+  /** Keys come from this JWKS endpoint instead. */
+  jwks?: { uri: string; requestsPerMinute: number };
+  /**
+   * One algorithm per key (for a JWKS, only asymmetric ones, each key used for its own type),
+   * so a token can never pick how it is checked (alg confusion, `none`).
+   */
+  algorithms: Algorithm[];
   issuer?: string;
   audience?: string;
   clockTolerance: number;
@@ -43,13 +48,31 @@ function algorithmFor(key: KeyObject): Algorithm {
   );
 }
 
+const JWKS_ALGORITHMS: readonly Algorithm[] = ['RS256', 'ES256'];
+
+function jwksVerification(options: MissionsJwtOptions & { jwksUri: string }): Pick<JwtVerification, 'jwks' | 'algorithms'> {
+  if (!/^https?:\/\//.test(options.jwksUri)) throw new MissionsOptionsError(`auth.jwksUri must be an http(s) URL, got "${options.jwksUri}".`);
+  const algorithms = options.algorithms ?? ['RS256'];
+  const refused = algorithms.filter((alg) => !JWKS_ALGORITHMS.includes(alg));
+  if (algorithms.length === 0 || refused.length > 0) {
+    throw new MissionsOptionsError(`auth.algorithms must be RS256 and/or ES256 with a JWKS, got ${JSON.stringify(algorithms)}.`);
+  }
+  const requestsPerMinute = options.jwksRequestsPerMinute ?? 10;
+  if (!Number.isInteger(requestsPerMinute) || requestsPerMinute < 1) {
+    throw new MissionsOptionsError(`auth.jwksRequestsPerMinute must be an integer >= 1, got ${requestsPerMinute}.`);
+  }
+  return { jwks: { uri: options.jwksUri, requestsPerMinute }, algorithms: [...algorithms] };
+}
+
 /** Verification settings for passport-jwt / jsonwebtoken, with the algorithm pinned by key type. */
 export function jwtVerificationFor(options: MissionsJwtOptions): JwtVerification {
   const common = { issuer: options.issuer, audience: options.audience, clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS };
-  if (options.secret && options.publicKey) {
-    throw new MissionsOptionsError('give auth.secret or auth.publicKey, not both: algorithms are pinned per key type.');
+  const sources = jwtKeySources(options);
+  if (sources.length > 1) {
+    throw new MissionsOptionsError(`give one of ${sources.join(', ')}, not several: algorithms are pinned per key source.`);
   }
+  if (options.jwksUri) return { ...jwksVerification({ ...options, jwksUri: options.jwksUri }), ...common };
   if (options.secret) return { key: options.secret, algorithms: ['HS256'], ...common };
   if (options.publicKey) return { key: options.publicKey, algorithms: [algorithmFor(readPublicKey(options.publicKey))], ...common };
-  throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256) or auth.publicKey (PEM, RS256/ES256).`);
+  throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256), auth.publicKey (PEM, RS256/ES256) or auth.jwksUri.`);
 }

@@ -1,9 +1,10 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { Strategy } from 'passport-jwt';
+import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { InjectMissionsOptions } from '../missions/missions.constants.js';
 import { MissionsOptionsError, type ResolvedMissionsOptions } from '../missions/missions.options.js';
-import { jwtVerificationFor } from './jwt-verification.js';
+import { JwksKeyStore } from './jwks-key-store.js';
+import { jwtVerificationFor, type JwtVerification } from './jwt-verification.js';
 import type { Principal } from './principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
 import { extractMissionsJwt } from './query-token.js';
@@ -21,7 +22,7 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
     const verification = jwtVerificationFor(options.auth);
     super({
       jwtFromRequest: extractMissionsJwt,
-      secretOrKey: verification.key,
+      ...keySource(verification),
       // These four must stay top-level: passport-jwt copies them over jsonWebTokenOptions even
       // when undefined, so an issuer or audience given only there would silently not be checked.
       algorithms: verification.algorithms,
@@ -36,5 +37,30 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
     const principal = principalFromClaims(payload);
     if (!principal) throw new UnauthorizedException();
     return principal;
+  }
+}
+
+type KeySource = { secretOrKey: string } | { secretOrKeyProvider: SecretOrKeyProvider };
+
+function keySource(verification: JwtVerification): KeySource {
+  if (!verification.jwks) return { secretOrKey: verification.key! };
+  const store = new JwksKeyStore({ ...verification.jwks, algorithms: verification.algorithms });
+  return {
+    secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: Error | null, key?: string) => void) => {
+      store.keyFor(headerOf(rawJwtToken)).then(
+        (pem) => done(null, pem),
+        // passport-jwt turns an error here into 401.
+        (error: Error) => done(error),
+      );
+    },
+  };
+}
+
+function headerOf(token: string): { kid?: unknown; alg?: unknown } {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null ? header : {};
+  } catch {
+    return {};
   }
 }

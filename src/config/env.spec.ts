@@ -16,12 +16,19 @@ describe(loadEnv.name, () => {
     expect(loadEnv({})).toEqual({
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisCommandTimeoutMs: 500,
       jwt: { secret: DEV_JWT_SECRET, issuer: undefined, audience: undefined },
       usingDevSecret: true,
       keyPrefix: 'missions:',
       demoStepMs: 1000,
       sseHeartbeatMs: 15000,
       nodeEnv: 'development',
+      logLevel: 'info',
+      bodyLimitBytes: 256 * 1024,
+      corsOrigins: [],
+      metrics: { token: undefined, allow: ['127.0.0.0/8', '::1'] },
+      rateLimit: { points: 0, durationSeconds: 60 },
+      shutdownGraceMs: 10_000,
       role: 'all',
       execution: {
         mode: 'bullmq', role: 'all', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
@@ -33,13 +40,21 @@ describe(loadEnv.name, () => {
   it('should read every variable', () => {
     const sut = loadEnv({
       PORT: '8080', REDIS_URL: 'rediss://cache:6380', JWT_SECRET: 'real', JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud',
-      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production', MISSIONS_ROLE: 'worker',
+      MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production',
+      LOG_LEVEL: 'debug', MISSIONS_BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      REDIS_COMMAND_TIMEOUT_MS: '250', METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7',
+      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker',
       MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
       MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000',
     });
     expect(sut).toEqual({
-      port: 8080, redisUrl: 'rediss://cache:6380', jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
-      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, sseHeartbeatMs: 5000, nodeEnv: 'production', role: 'worker',
+      port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
+      usingDevSecret: false, keyPrefix: 'm:', demoStepMs: 0, sseHeartbeatMs: 5000, nodeEnv: 'production', logLevel: 'debug',
+      bodyLimitBytes: 1024 ** 2, corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      metrics: { token: 'scrape', allow: ['10.0.0.0/8', '192.168.1.7'] },
+      rateLimit: { points: 100, durationSeconds: 10 },
+      shutdownGraceMs: 2500,
+      role: 'worker',
       execution: {
         mode: 'bullmq', role: 'worker', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
         lockDurationMs: 5000, stalledIntervalMs: 2000,
@@ -65,7 +80,7 @@ describe(loadEnv.name, () => {
   });
 
   it('should refuse production without a key, naming both variables', () => {
-    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('set JWT_SECRET or JWT_PUBLIC_KEY');
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI');
   });
 
   it('should refuse the dev secret itself in production', () => {
@@ -74,6 +89,24 @@ describe(loadEnv.name, () => {
 
   it('should refuse both a secret and a public key', () => {
     expect(() => loadEnv({ JWT_SECRET: 's', JWT_PUBLIC_KEY: publicKey })).toThrow(/not both/);
+    expect(() => loadEnv({ JWT_SECRET: 's', JWT_JWKS_URI: 'https://id.test/jwks' })).toThrow(/not both/);
+  });
+
+  it('should read a JWKS URL with RS256 pinned by default, or the algorithms listed', () => {
+    expect(loadEnv({ NODE_ENV: 'production', JWT_JWKS_URI: 'https://id.test/jwks' }).jwt).toMatchObject({ jwksUri: 'https://id.test/jwks', algorithms: ['RS256'] });
+    expect(loadEnv({ JWT_JWKS_URI: 'https://id.test/jwks', JWT_ALGORITHMS: 'RS256, ES256' }).jwt.algorithms).toEqual(['RS256', 'ES256']);
+  });
+
+  it.each(['HS256', 'none', 'RS256,PS256'])('should refuse JWT_ALGORITHMS=%s with a JWKS', (algorithms) => {
+    expect(() => loadEnv({ JWT_JWKS_URI: 'https://id.test/jwks', JWT_ALGORITHMS: algorithms })).toThrow(/JWT_ALGORITHMS: .*RS256 and\/or ES256/);
+  });
+
+  it('should refuse JWT_ALGORITHMS without a JWKS URL', () => {
+    expect(() => loadEnv({ JWT_SECRET: 's', JWT_ALGORITHMS: 'RS256' })).toThrow(/JWT_ALGORITHMS applies only with JWT_JWKS_URI/);
+  });
+
+  it('should refuse a JWKS URL that is not http(s)', () => {
+    expect(() => loadEnv({ JWT_JWKS_URI: 'file:///etc/jwks.json' })).toThrow(/must be an http\(s\) URL/);
   });
 
   it('should refuse a public key of an unsupported type', () => {
@@ -93,12 +126,43 @@ describe(loadEnv.name, () => {
     expect(error).toMatch(/PORT must be an integer from 1 to 65535, got "70000"/);
     expect(error).toMatch(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
     expect(error).toMatch(/MISSIONS_DEMO_STEP_MS must be an integer >= 0, got "-5"/);
-    expect(error).toMatch(/set JWT_SECRET or JWT_PUBLIC_KEY/);
+    expect(error).toMatch(/set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI/);
     expect(error).not.toContain('pw');
   });
 
   it.each(['0', '-1', '3600001', '1.5'])('should refuse MISSIONS_SSE_HEARTBEAT_MS=%s', (value) => {
     expect(() => loadEnv({ MISSIONS_SSE_HEARTBEAT_MS: value })).toThrow(/MISSIONS_SSE_HEARTBEAT_MS must be an integer from 1 to 3600000/);
+  });
+
+  it.each(['verbose', 'INFO', 'warning'])('should refuse LOG_LEVEL=%s, listing the levels', (level) => {
+    expect(() => loadEnv({ LOG_LEVEL: level })).toThrow(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${level}"`);
+  });
+
+  it.each([['65536', 65536], ['64kb', 65536], ['2MB', 2 * 1024 ** 2], ['512 kb', 512 * 1024]])('should read MISSIONS_BODY_LIMIT=%s', (limit, bytes) => {
+    expect(loadEnv({ MISSIONS_BODY_LIMIT: limit }).bodyLimitBytes).toBe(bytes);
+  });
+
+  it.each(['10', '0kb', '1gb', '256k', '-1kb', '101mb'])('should refuse MISSIONS_BODY_LIMIT=%s', (limit) => {
+    expect(() => loadEnv({ MISSIONS_BODY_LIMIT: limit })).toThrow(`MISSIONS_BODY_LIMIT must be a size from 1kb to 100mb such as "256kb" or "1mb", got "${limit}"`);
+  });
+
+  it('should read CORS_ORIGINS="*" as every origin', () => {
+    expect(loadEnv({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  it.each(['https://app.example.com/', 'app.example.com', 'ftp://files.example.com', 'https://a.example.com/path', '*,https://a.example.com'])(
+    'should refuse CORS_ORIGINS=%s',
+    (origins) => {
+      expect(() => loadEnv({ CORS_ORIGINS: origins })).toThrow(/CORS_ORIGINS: /);
+    },
+  );
+
+  it('should read METRICS_ALLOW=none as token-only access', () => {
+    expect(loadEnv({ METRICS_ALLOW: 'none' }).metrics.allow).toEqual([]);
+  });
+
+  it.each(['localhost', '10.0.0.0/abc', '10.0.0.300'])('should refuse METRICS_ALLOW=%s', (allow) => {
+    expect(() => loadEnv({ METRICS_ALLOW: allow })).toThrow(/METRICS_ALLOW: not an IP address or CIDR range/);
   });
 
   it.each(['0', '3000.5', 'abc', '1e3'])('should refuse PORT=%s', (port) => {
@@ -110,8 +174,9 @@ describe(missionsOptionsFromEnv.name, () => {
   it('should build module options that pass the module validation', () => {
     const sut = missionsOptionsFromEnv(loadEnv({ JWT_SECRET: 'real', JWT_ISSUER: 'iss', MISSIONS_DEMO_STEP_MS: '20' }));
     expect(sut).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379' }, keyPrefix: 'missions:', demoStepMs: 20, sseHeartbeatMs: 15000,
+      redis: { url: 'redis://127.0.0.1:6379', options: { commandTimeout: 500 } }, keyPrefix: 'missions:', demoStepMs: 20, sseHeartbeatMs: 15000,
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
+      rateLimit: { points: 0, durationSeconds: 60 },
       execution: expect.objectContaining({ mode: 'bullmq', role: 'all' }),
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });

@@ -1,4 +1,8 @@
+import type { LevelWithSilent } from 'pino';
 import { jwtVerificationFor } from '../auth/jwt-verification.js';
+import { LOG_LEVELS } from '../logging/logger-params.js';
+import { allowListFrom } from '../metrics/metrics-access.guard.js';
+import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
 import type { MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRole } from '../missions/missions.options.js';
 
 /**
@@ -10,7 +14,9 @@ export const DEV_JWT_SECRET = 'missions-dev-secret-not-for-production';
 export interface AppEnv {
   port: number;
   redisUrl: string;
-  /** Exactly one of `secret` / `publicKey` is set. */
+  /** Bound on every Redis command of the missions client, in ms. */
+  redisCommandTimeoutMs: number;
+  /** Exactly one of `secret` / `publicKey` / `jwksUri` is set. */
   jwt: MissionsJwtOptions;
   /** True when `jwt.secret` is {@link DEV_JWT_SECRET}: main.ts should warn. */
   usingDevSecret: boolean;
@@ -18,6 +24,16 @@ export interface AppEnv {
   demoStepMs: number;
   sseHeartbeatMs: number;
   nodeEnv: string;
+  logLevel: LevelWithSilent;
+  /** Largest JSON request body accepted, in bytes; larger ones answer 413. */
+  bodyLimitBytes: number;
+  /** Origins allowed by CORS; empty: CORS off. `['*']`: any origin. */
+  corsOrigins: string[];
+  metrics: MetricsModuleOptions;
+  /** After SIGTERM, how long requests in flight may take before they are cut. */
+  shutdownGraceMs: number;
+  /** Requests per principal per window; `points: 0` is off. */
+  rateLimit: { points: number; durationSeconds: number };
   /** `worker` serves no HTTP; main.ts reads it. */
   role: MissionsRole;
   execution: MissionsExecutionOptions;
@@ -62,6 +78,32 @@ function integer(raw: NodeJS.ProcessEnv, name: string, fallback: number, [min, m
   return n;
 }
 
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
+
+function byteSize(raw: NodeJS.ProcessEnv, name: string, fallback: string, errors: string[]): number {
+  const value = read(raw, name) ?? fallback;
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(value);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] : NaN;
+  if (!(bytes >= 1024 && bytes <= 100 * 1024 ** 2)) {
+    errors.push(`${name} must be a size from 1kb to 100mb such as "256kb" or "1mb", got "${value}".`);
+  }
+  return bytes;
+}
+
+function corsOrigins(raw: NodeJS.ProcessEnv, errors: string[]): string[] {
+  const origins = (read(raw, 'CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.includes('*')) {
+    if (origins.length > 1) errors.push('CORS_ORIGINS: "*" allows every origin and cannot be combined with others.');
+    return origins;
+  }
+  for (const origin of origins) {
+    // An origin is scheme://host[:port] exactly: a path or trailing slash never matches a browser's Origin header.
+    const valid = URL.canParse(origin) && /^https?:$/.test(new URL(origin).protocol) && new URL(origin).origin === origin;
+    if (!valid) errors.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com or http://localhost:5173.`);
+  }
+  return origins;
+}
+
 function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]): { jwt: MissionsJwtOptions; usingDevSecret: boolean } {
   const secret = read(raw, 'JWT_SECRET');
   // A PEM squeezed onto one line of a .env file or a CI secret arrives with literal "\n".
@@ -69,7 +111,21 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
   const common = { issuer: read(raw, 'JWT_ISSUER'), audience: read(raw, 'JWT_AUDIENCE') };
   const production = nodeEnv === 'production';
 
-  if (secret && publicKey) errors.push('set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256), not both.');
+  const jwksUri = read(raw, 'JWT_JWKS_URI');
+  if ([secret, publicKey, jwksUri].filter(Boolean).length > 1) {
+    errors.push('set one of JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256/ES256) or JWT_JWKS_URI, not both or all.');
+  }
+  if (!jwksUri && read(raw, 'JWT_ALGORITHMS')) errors.push('JWT_ALGORITHMS applies only with JWT_JWKS_URI (a secret or a public key pins its own algorithm).');
+  if (jwksUri) {
+    // Comma-separated, e.g. "RS256,ES256"; checked (RS256/ES256 only) with the URL below.
+    const algorithms = (read(raw, 'JWT_ALGORITHMS') ?? 'RS256').split(',').map((a) => a.trim()) as MissionsJwtOptions['algorithms'];
+    try {
+      jwtVerificationFor({ jwksUri, algorithms });
+    } catch (error) {
+      errors.push(`JWT_JWKS_URI / JWT_ALGORITHMS: ${(error as Error).message}`);
+    }
+    return { jwt: { jwksUri, algorithms, ...common }, usingDevSecret: false };
+  }
   if (publicKey) {
     try {
       jwtVerificationFor({ publicKey });
@@ -82,8 +138,20 @@ function jwtSettings(raw: NodeJS.ProcessEnv, nodeEnv: string, errors: string[]):
     if (production && secret === DEV_JWT_SECRET) errors.push('JWT_SECRET is the public development secret; set a real one in production.');
     return { jwt: { secret, ...common }, usingDevSecret: secret === DEV_JWT_SECRET };
   }
-  if (production) errors.push('NODE_ENV=production needs a token key: set JWT_SECRET or JWT_PUBLIC_KEY.');
+  if (production) errors.push('NODE_ENV=production needs a token key: set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI.');
   return { jwt: { secret: DEV_JWT_SECRET, ...common }, usingDevSecret: true };
+}
+
+// METRICS_ALLOW: comma-separated addresses / CIDR ranges, or `none` for token-only access.
+function metricsSettings(raw: NodeJS.ProcessEnv, errors: string[]): MetricsModuleOptions {
+  const listed = read(raw, 'METRICS_ALLOW');
+  const allow = listed === undefined ? DEFAULT_METRICS_ALLOW : listed === 'none' ? [] : listed.split(',').map((e) => e.trim()).filter(Boolean);
+  try {
+    allowListFrom(allow);
+  } catch (error) {
+    errors.push(`METRICS_ALLOW: ${(error as Error).message}.`);
+  }
+  return { token: read(raw, 'METRICS_TOKEN'), allow };
 }
 
 /** Reads and validates the standalone service's environment; throws one Error naming every bad variable. */
@@ -96,23 +164,40 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     // The URL may carry a password: show it without the userinfo part.
     errors.push(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@')}".`);
   }
+  const redisCommandTimeoutMs = integer(raw, 'REDIS_COMMAND_TIMEOUT_MS', 500, [1, 60_000], errors);
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const sseHeartbeatMs = integer(raw, 'MISSIONS_SSE_HEARTBEAT_MS', 15_000, [1, 3_600_000], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
+  const logLevel = (read(raw, 'LOG_LEVEL') ?? 'info') as LevelWithSilent;
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+  const bodyLimitBytes = byteSize(raw, 'MISSIONS_BODY_LIMIT', '256kb', errors);
+  const cors = corsOrigins(raw, errors);
+
+  const metrics = metricsSettings(raw, errors);
+  const shutdownGraceMs = integer(raw, 'SHUTDOWN_GRACE_MS', 10_000, [0, 600_000], errors);
+  const rateLimit = {
+    points: integer(raw, 'RATE_LIMIT_POINTS', 0, [0, 1_000_000_000], errors),
+    durationSeconds: integer(raw, 'RATE_LIMIT_DURATION_S', 60, [1, 86_400], errors),
+  };
+
   const { role, execution } = executionSettings(raw, errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
-  return { port, redisUrl, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv, role, execution };
+  return {
+    port, redisUrl, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv,
+    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs, role, execution,
+  };
 }
 
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
   return {
-    redis: { url: env.redisUrl },
+    redis: { url: env.redisUrl, options: { commandTimeout: env.redisCommandTimeoutMs } },
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
     sseHeartbeatMs: env.sseHeartbeatMs,
     auth: { mode: 'jwt', ...env.jwt },
+    rateLimit: env.rateLimit,
     execution: env.execution,
   };
 }

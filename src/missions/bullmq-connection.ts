@@ -4,10 +4,11 @@ import type { ResolvedMissionsOptions } from './missions.options.js';
 
 /**
  * A connection for BullMQ, which refuses a client with `keyPrefix` and needs
- * `maxRetriesPerRequest: null` for its blocking commands. Always a new one, closed by its owner.
+ * `maxRetriesPerRequest: null` and no command timeout for its blocking commands. Always a new one, closed by its owner.
  */
 export function bullmqConnection(options: ResolvedMissionsOptions, name: string): Redis {
-  const overrides = { keyPrefix: undefined, maxRetriesPerRequest: null, connectionName: name };
+  // Not the repository's fail-fast settings: BullMQ blocks on purpose and waits for Redis itself.
+  const overrides = { keyPrefix: undefined, maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined, connectionName: name };
   const client = 'client' in options.redis
     ? options.redis.client.duplicate(overrides)
     : new Redis(options.redis.url, { ...options.redis.options, ...overrides });

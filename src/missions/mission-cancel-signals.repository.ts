@@ -31,7 +31,8 @@ export class MissionCancelSignalsRepository {
 
   /** Listens on a connection of its own (a subscribed connection can do nothing else). */
   async subscribe(listener: CancelListener): Promise<void> {
-    const subscriber = this.redis.duplicate({ connectionName: 'missions-cancel-signals' });
+    // Queues SUBSCRIBE until connected (the repository's client refuses commands while offline).
+    const subscriber = this.redis.duplicate({ connectionName: 'missions-cancel-signals', enableOfflineQueue: true, commandTimeout: undefined });
     this.subscriber = subscriber;
     subscriber.on('error', (error: Error) => this.logger.warn(`Redis (cancel signals): ${error.message}`));
     subscriber.on('message', (_channel: string, message: string) => {

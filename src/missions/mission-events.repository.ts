@@ -63,9 +63,15 @@ export class MissionEventsRepository {
    * `connectionName` so it shows in CLIENT LIST). The caller must `close()` it.
    */
   openBlockingReader(tenantId: string | null, connectionName: string): BlockingEventReader {
-    return new BlockingEventReader(this.redis.duplicate({ connectionName }), this.streamKey(tenantId));
+    // The module's client times commands out after ~500 ms to fail fast; a blocking XREAD waits
+    // up to its BLOCK time by design, so its bound here only catches a silently dead socket.
+    const connection = this.redis.duplicate({ connectionName, commandTimeout: BLOCKING_READ_TIMEOUT_MS });
+    return new BlockingEventReader(connection, this.streamKey(tenantId));
   }
 }
+
+/** Longer than any BLOCK the hub asks for (10 s). */
+const BLOCKING_READ_TIMEOUT_MS = 30_000;
 
 /** XREAD BLOCK on one stream; a blocked command holds its connection, hence one per reader. */
 export class BlockingEventReader {

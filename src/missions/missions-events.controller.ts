@@ -1,19 +1,30 @@
 import { Controller, Get, Headers, Logger, Param, Res, UseGuards } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { AllowQueryToken } from '../auth/query-token.js';
 import { MissionEventStreamService, type OpenEventStream } from './mission-event-stream.service.js';
+import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { InjectMissionsOptions } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
 import { SseResponse } from './sse-response.js';
+
+const EVENT_STREAM = {
+  description: 'Server-Sent Events: `id:` stream entry id, `event:` envelope type (or `gap`), `data:` envelope JSON; `: ping` heartbeats.',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
+const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'Resume after this stream entry id (`<ms>-<seq>`).' };
+const ACCESS_TOKEN = { name: 'access_token', required: false, description: "The bearer token, for browsers' EventSource (ends up in access logs)." };
 
 /**
  * Live updates as Server-Sent Events. Registered before MissionsController, so the literal
  * `events` wins over its `GET :id`. Errors found before the stream starts (401, 400, 404)
  * answer as on every route; after that the status is sent and only events follow.
  */
+@ApiTags('missions')
+@ApiAuthenticated()
 @Controller('api/missions')
 @UseGuards(MissionsAuthGuard)
 @AllowQueryToken()
@@ -26,6 +37,11 @@ export class MissionsEventsController {
   ) {}
 
   @Get('events')
+  @ApiOperation({ summary: "Live events of the caller's tenant" })
+  @ApiHeader(LAST_EVENT_ID)
+  @ApiQuery(ACCESS_TOKEN)
+  @ApiOkResponse(EVENT_STREAM)
+  @ApiErrors([400, 'Malformed Last-Event-ID.'])
   async tenantEvents(
     @CurrentPrincipal() principal: Principal,
     @Headers('last-event-id') lastEventId: string | undefined,
@@ -35,6 +51,11 @@ export class MissionsEventsController {
   }
 
   @Get(':id/events')
+  @ApiOperation({ summary: 'Live events of one mission' })
+  @ApiHeader(LAST_EVENT_ID)
+  @ApiQuery(ACCESS_TOKEN)
+  @ApiOkResponse(EVENT_STREAM)
+  @ApiErrors([400, 'Malformed Last-Event-ID.'], 404)
   async missionEvents(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,7 +1,10 @@
 import {
   BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res,
-  UseGuards, UsePipes, ValidationPipe,
+  UseFilters, UseGuards, UsePipes, ValidationPipe,
 } from '@nestjs/common';
+import {
+  ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
@@ -13,11 +16,14 @@ import { CreateMissionDto } from './dto/create-mission.dto.js';
 import { ListMissionsQuery } from './dto/list-missions.query.js';
 import {
   AcceptedResponse, MissionListResponse, MissionLogEntryResponse, MissionLogResponse, MissionResponse,
-  MissionStatsResponse,
+  MissionStatsResponse, StatusOkResponse,
 } from './dto/mission.response.js';
 import { ReadLogQuery } from './dto/read-log.query.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
+import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
 import { MissionsService } from './missions.service.js';
+import { StoreUnavailableFilter } from './store-unavailable.filter.js';
 
 const ACCEPTED: AcceptedResponse = { status: 'accepted' };
 
@@ -25,8 +31,11 @@ const ACCEPTED: AcceptedResponse = { status: 'accepted' };
  * The contract's HTTP surface. Validation is set here rather than globally, so the module
  * behaves the same inside a host app whatever global pipes that app has.
  */
+@ApiTags('missions')
 @Controller('api/missions')
-@UseGuards(MissionsAuthGuard)
+// Auth first: the rate limit is per principal.
+@UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
+@UseFilters(StoreUnavailableFilter)
 @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
 export class MissionsController {
   constructor(private readonly missions: MissionsService) {}
@@ -34,22 +43,49 @@ export class MissionsController {
   // Declared before `:id` routes so that the literal paths win.
   @Public()
   @Get('health')
-  health(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness of the missions API (no authentication)' })
+  @ApiOkResponse({ type: StatusOkResponse })
+  health(): StatusOkResponse {
     return { status: 'ok' };
   }
 
   @Get('stats/overview')
+  @ApiOperation({ summary: "Counts of the caller's tenant's missions by status" })
+  @ApiAuthenticated()
+  @ApiOkResponse({ type: MissionStatsResponse })
   async stats(@CurrentPrincipal() principal: Principal): Promise<MissionStatsResponse> {
     return MissionStatsResponse.from(await this.missions.stats(principal), Date.now());
   }
 
   @Get()
+  @ApiOperation({ summary: "List the caller's tenant's missions, newest first" })
+  @ApiAuthenticated()
+  @ApiOkResponse({ type: MissionListResponse })
+  @ApiErrors([400, 'Unknown status, limit out of range or not an integer, or an unreadable cursor.'])
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListMissionsQuery): Promise<MissionListResponse> {
     const page = await this.missions.list(principal, query);
     return { missions: page.missions.map(MissionResponse.from), next_cursor: page.nextCursor };
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a mission (PENDING)' })
+  @ApiAuthenticated()
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1–200 printable characters. A repeat with the same body within 24 h replays the first answer.',
+  })
+  @ApiCreatedResponse({
+    type: MissionResponse,
+    description: 'Created, or replayed for a repeated Idempotency-Key.',
+    headers: { 'Idempotent-Replayed': { description: '`true` when this answer is a replay.', schema: { type: 'string', enum: ['true'] } } },
+  })
+  @ApiErrors(
+    [400, 'Invalid or unknown field, reserved id, malformed JSON, or a bad Idempotency-Key.'],
+    [409, 'The id is taken in the tenant, or a request with the same Idempotency-Key is still in flight.'],
+    413,
+    [422, 'The Idempotency-Key was used with a different body.'],
+  )
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateMissionDto,
@@ -62,12 +98,29 @@ export class MissionsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a mission' })
+  @ApiAuthenticated()
+  @ApiOkResponse({ type: MissionResponse })
+  @ApiErrors(404)
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<MissionResponse> {
     return MissionResponse.from(await this.missions.get(principal, id));
   }
 
   @Post(':id/status')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Change the status (query `mission_status` or body `status`)',
+    description: 'Moving to RUNNING starts execution. Setting the current status again answers 200 unchanged.',
+  })
+  @ApiAuthenticated()
+  @ApiBody({ type: ChangeStatusBody, required: false })
+  @ApiOkResponse({ type: MissionResponse })
+  @ApiErrors(
+    [400, 'Unknown status, no status, or query and body disagree.'],
+    404,
+    [409, 'The transition is not allowed from the current status.'],
+    413,
+  )
   async changeStatus(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -86,12 +139,20 @@ export class MissionsController {
 
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a mission, stopping its handler if it runs' })
+  @ApiAuthenticated()
+  @ApiOkResponse({ type: MissionResponse })
+  @ApiErrors(404, [409, 'The mission is already COMPLETED or FAILED.'])
   async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<MissionResponse> {
     return MissionResponse.from(await this.missions.changeStatus(principal, id, 'CANCELLED'));
   }
 
   @Post(':id/execute')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Start a PENDING mission in the background' })
+  @ApiAuthenticated()
+  @ApiAcceptedResponse({ type: AcceptedResponse })
+  @ApiErrors(404, [409, 'The mission is not PENDING.'])
   async execute(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<AcceptedResponse> {
     await this.missions.execute(principal, id);
     return ACCEPTED;
@@ -99,6 +160,10 @@ export class MissionsController {
 
   @Post(':id/log')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: "Append an entry to a mission's log" })
+  @ApiAuthenticated()
+  @ApiAcceptedResponse({ type: AcceptedResponse })
+  @ApiErrors(400, 404, 413)
   async appendLog(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -109,6 +174,10 @@ export class MissionsController {
   }
 
   @Get(':id/log')
+  @ApiOperation({ summary: "Read a page of a mission's log, oldest first" })
+  @ApiAuthenticated()
+  @ApiOkResponse({ type: MissionLogResponse })
+  @ApiErrors([400, 'offset or limit out of range.'], 404)
   async readLog(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -17,19 +17,23 @@ import { MissionsEventsController } from './missions-events.controller.js';
 import { MissionEventHub } from './mission-event-hub.js';
 import { MissionEventStreamService } from './mission-event-stream.service.js';
 import { MissionEventsRepository } from './mission-events.repository.js';
+import { MissionsHealthRepository } from './missions-health.repository.js';
 import { ConfigurableMissionsModule, MISSIONS_MODULE_OPTIONS } from './missions.module-definition.js';
 import { resolveMissionsOptions, type MissionsModuleOptions, type ResolvedMissionsOptions } from './missions.options.js';
 import { MissionsPublisher } from './missions.publisher.js';
 import { missionsRedisProvider, ownsRedisClient } from './missions-redis.provider.js';
 import { MissionsRepository } from './missions.repository.js';
 import { MissionsService } from './missions.service.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
+import { PrincipalRateLimitRepository } from './principal-rate-limit.repository.js';
 
 /**
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
  * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
  * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
- * programmatic use and `MissionHandlerRegistry` to register handlers per mission type (or
- * mark provider methods with `@MissionHandler(type)`). `execution` picks where missions run.
+ * programmatic use, `MissionHandlerRegistry` to register handlers per mission type (or mark
+ * provider methods with `@MissionHandler(type)`), and `MissionsHealthRepository` for a
+ * readiness probe of its Redis connection. `execution` picks where missions run.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -45,7 +49,10 @@ import { MissionsService } from './missions.service.js';
       useFactory: (options: ResolvedMissionsOptions) => (options.auth.mode === 'jwt' ? new MissionsJwtStrategy(options) : null),
     },
     MissionsAuthGuard,
+    PrincipalRateLimitRepository,
+    MissionsRateLimitGuard,
     MissionsRepository,
+    MissionsHealthRepository,
     MissionsPublisher,
     MissionRecorder,
     MissionHandlerRegistry,
@@ -66,7 +73,7 @@ import { MissionsService } from './missions.service.js';
     MissionEventHub,
     MissionEventStreamService,
   ],
-  exports: [MissionsService, MissionHandlerRegistry, MISSIONS_OPTIONS],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MISSIONS_OPTIONS],
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(

@@ -1,12 +1,34 @@
 import { describe, expect, it } from '@jest/globals';
-import { MissionsOptionsError, resolveMissionsOptions, type MissionsExecutionOptions } from './missions.options.js';
+import { MissionsOptionsError, resolveMissionsOptions, type MissionsExecutionOptions, type MissionsModuleOptions } from './missions.options.js';
 
-const resolve = (execution?: MissionsExecutionOptions) => resolveMissionsOptions({ auth: { mode: 'host' }, execution });
+const base: MissionsModuleOptions = { auth: { mode: 'host' } };
+const resolveExecution = (execution?: MissionsExecutionOptions) => resolveMissionsOptions({ ...base, execution });
 
 describe(resolveMissionsOptions.name, () => {
+  describe('rateLimit', () => {
+    it('should be off when absent or with 0 points', () => {
+      expect(resolveMissionsOptions(base).rateLimit).toBeNull();
+      expect(resolveMissionsOptions({ ...base, rateLimit: { points: 0, durationSeconds: 60 } }).rateLimit).toBeNull();
+    });
+
+    it('should keep a valid limit', () => {
+      expect(resolveMissionsOptions({ ...base, rateLimit: { points: 5, durationSeconds: 1 } }).rateLimit).toEqual({ points: 5, durationSeconds: 1 });
+    });
+
+    it.each([
+      ['a fractional point count', { points: 1.5, durationSeconds: 60 }, /rateLimit\.points/],
+      ['a negative point count', { points: -1, durationSeconds: 60 }, /rateLimit\.points/],
+      ['a zero window', { points: 5, durationSeconds: 0 }, /rateLimit\.durationSeconds/],
+      ['no window', { points: 5 } as { points: number; durationSeconds: number }, /rateLimit\.durationSeconds/],
+    ])('should refuse %s, naming the setting', (_name, rateLimit, message) => {
+      expect(() => resolveMissionsOptions({ ...base, rateLimit })).toThrow(MissionsOptionsError);
+      expect(() => resolveMissionsOptions({ ...base, rateLimit })).toThrow(message);
+    });
+  });
+
   describe('execution', () => {
     it('should run in-process by default, with the documented BullMQ defaults', () => {
-      expect(resolve().execution).toEqual({
+      expect(resolveExecution().execution).toEqual({
         mode: 'in-process', role: 'all', queueName: 'missions', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
         lockDurationMs: 30_000, stalledIntervalMs: 30_000, statusCheckMs: 500,
       });
@@ -17,7 +39,7 @@ describe(resolveMissionsOptions.name, () => {
         mode: 'bullmq', role: 'worker', queueName: 'jobs.v2', concurrency: 2, attempts: 1, backoffMs: 0, timeoutMs: 500,
         lockDurationMs: 1000, stalledIntervalMs: 500, statusCheckMs: 100,
       } as const;
-      expect(resolve(execution).execution).toEqual(execution);
+      expect(resolveExecution(execution).execution).toEqual(execution);
     });
 
     it.each([
@@ -29,7 +51,7 @@ describe(resolveMissionsOptions.name, () => {
       [{ backoffMs: -1 }, 'execution.backoffMs'],
       [{ lockDurationMs: 10 }, 'execution.lockDurationMs'],
     ])('should refuse %p naming %s', (execution, name) => {
-      const sut = () => resolve(execution as MissionsExecutionOptions);
+      const sut = () => resolveExecution(execution as MissionsExecutionOptions);
       expect(sut).toThrow(MissionsOptionsError);
       expect(sut).toThrow(name);
     });

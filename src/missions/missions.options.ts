@@ -1,12 +1,20 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Principal } from '../auth/principal.js';
 
-/** How the built-in JWT guard verifies tokens. Give `secret` (HS256) or `publicKey` (PEM). */
+/** How the built-in JWT guard verifies tokens. Give one of `secret` (HS256), `publicKey` (PEM) or `jwksUri`. */
 export interface MissionsJwtOptions {
   /** Shared secret; tokens must be HS256. */
   secret?: string;
   /** PEM public key; tokens must be RS256 (RSA key) or ES256 (EC P-256 key). */
   publicKey?: string;
+  /**
+   * An identity provider's JWKS URL (Keycloak, Auth0, Entra): keys by `kid`, cached, refetched
+   * on an unknown `kid` at most `jwksRequestsPerMinute` times a minute (default 10).
+   */
+  jwksUri?: string;
+  /** With `jwksUri`: the accepted algorithms, among RS256 and ES256. Default `['RS256']`. */
+  algorithms?: ('RS256' | 'ES256')[];
+  jwksRequestsPerMinute?: number;
   issuer?: string;
   audience?: string;
 }
@@ -66,6 +74,11 @@ export interface MissionsModuleOptions {
   idempotencyTtlSeconds?: number;
   /** Interval of the `: ping` comments on an idle event stream, in ms. Default 15000. */
   sseHeartbeatMs?: number;
+  /**
+   * Requests per principal (tenant + sub) per window, counted in Redis so every instance shares
+   * the budget; over it the route answers 429 with `Retry-After`. Absent or `points: 0`: off.
+   */
+  rateLimit?: { points: number; durationSeconds: number };
   execution?: MissionsExecutionOptions;
 }
 
@@ -79,6 +92,8 @@ export interface ResolvedMissionsOptions {
   eventStreamMaxLen: number;
   idempotencyTtlSeconds: number;
   sseHeartbeatMs: number;
+  /** null when rate limiting is off. */
+  rateLimit: { points: number; durationSeconds: number } | null;
   execution: ResolvedExecutionOptions;
 }
 
@@ -97,16 +112,23 @@ function positiveInt(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
+/** The key sources a JWT configuration names; exactly one is allowed. */
+export function jwtKeySources(options: MissionsJwtOptions): string[] {
+  const named = { 'auth.secret': options.secret, 'auth.publicKey': options.publicKey, 'auth.jwksUri': options.jwksUri };
+  return Object.entries(named).filter(([, value]) => Boolean(value)).map(([name]) => name);
+}
+
 function checkAuth(auth: MissionsAuthOptions | undefined): MissionsAuthOptions {
   if (!auth || (auth.mode !== 'jwt' && auth.mode !== 'host')) {
     throw new MissionsOptionsError(`auth.mode must be 'jwt' or 'host'.`);
   }
   if (auth.mode === 'jwt') {
-    if (!auth.secret && !auth.publicKey) {
-      throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256) or auth.publicKey (PEM, RS256/ES256).`);
+    const sources = jwtKeySources(auth);
+    if (sources.length === 0) {
+      throw new MissionsOptionsError(`auth.mode 'jwt' needs auth.secret (HS256), auth.publicKey (PEM, RS256/ES256) or auth.jwksUri.`);
     }
-    if (auth.secret && auth.publicKey) {
-      throw new MissionsOptionsError(`give auth.secret or auth.publicKey, not both: algorithms are pinned per key type.`);
+    if (sources.length > 1) {
+      throw new MissionsOptionsError(`give one of ${sources.join(', ')}, not several: algorithms are pinned per key source.`);
     }
   }
   return auth;
@@ -135,6 +157,13 @@ function checkExecution(execution: MissionsExecutionOptions = {}): ResolvedExecu
   };
 }
 
+function checkRateLimit(rateLimit: MissionsModuleOptions['rateLimit']): ResolvedMissionsOptions['rateLimit'] {
+  if (!rateLimit || rateLimit.points === 0) return null;
+  // No fallbacks: a limit of unknown size or window must not boot as something else.
+  const required = (name: keyof typeof rateLimit) => positiveInt(`rateLimit.${name}`, rateLimit[name] ?? NaN, 0);
+  return { points: required('points'), durationSeconds: required('durationSeconds') };
+}
+
 /** Validates options once at boot; throws a {@link MissionsOptionsError} naming the bad setting. */
 export function resolveMissionsOptions(options: MissionsModuleOptions): ResolvedMissionsOptions {
   const keyPrefix = options.keyPrefix ?? 'missions:';
@@ -150,6 +179,7 @@ export function resolveMissionsOptions(options: MissionsModuleOptions): Resolved
     eventStreamMaxLen: positiveInt('eventStreamMaxLen', options.eventStreamMaxLen, 10_000),
     idempotencyTtlSeconds: positiveInt('idempotencyTtlSeconds', options.idempotencyTtlSeconds, 86_400),
     sseHeartbeatMs: positiveInt('sseHeartbeatMs', options.sseHeartbeatMs, 15_000),
+    rateLimit: checkRateLimit(options.rateLimit),
     execution: checkExecution(options.execution),
   };
 }

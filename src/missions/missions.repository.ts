@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Redis } from 'ioredis';
+import { StoreUnavailableError } from './errors/store-unavailable.error.js';
 import type {
   AppendLogCommand,
   ChangeStatusCommand,
@@ -30,6 +32,14 @@ import {
 import { MISSION_STATUSES, type Mission, type MissionStats, type MissionStatus } from './mission.types.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
+import { isStoreUnavailable } from './redis-store-errors.js';
+
+/** Emitted (EventEmitter2) for every failed Redis command of the repository; metrics count it. */
+export const MISSIONS_STORE_ERROR_EVENT = 'missions.store_error';
+export interface MissionsStoreErrorEvent {
+  operation: string;
+  kind: 'unavailable' | 'reply';
+}
 
 type CreateReply = ['created'] | ['id_taken'] | ['idempotent', string];
 type ChangeStatusReply =
@@ -62,6 +72,7 @@ export class MissionsRepository {
   constructor(
     @InjectMissionsRedis() private readonly redis: Redis,
     @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+    @Optional() private readonly emitter?: EventEmitter2,
   ) {
     for (const [name, { file, numberOfKeys }] of Object.entries(SCRIPTS)) {
       redis.defineCommand(name, { lua: loadScript(file), numberOfKeys });
@@ -81,14 +92,14 @@ export class MissionsRepository {
     ];
     if (idempotency) scriptKeys.push(keys.idempotency(idempotency.key));
     const fields = missionToFields(mission);
-    const reply = await this.scripts.missionsCreate(
+    const reply = await this.send('create', () => this.scripts.missionsCreate(
       scriptKeys.length, ...scriptKeys,
       indexMember(mission.createdAt, mission.id), mission.status, String(mission.createdAt),
       serializeLogEntry(log), this.streamMaxLen, mission.id,
       idempotency ? String(idempotency.ttlSeconds) : '',
       idempotency ? serializeIdempotencyRecord(idempotency.fingerprint, mission) : '',
       String(fields.length / 2), ...fields, ...eventArgs(events),
-    );
+    ));
     if (reply[0] !== 'idempotent') return reply[0] === 'created' ? { kind: 'created', mission } : { kind: 'id_taken' };
     const remembered = parseIdempotencyRecord(reply[1]);
     return remembered.fingerprint === idempotency?.fingerprint
@@ -97,7 +108,7 @@ export class MissionsRepository {
   }
 
   async findMission(tenantId: string | null, id: string): Promise<Mission | null> {
-    return missionFromRecord(await this.redis.hgetall(this.keysFor(tenantId).mission(id)));
+    return missionFromRecord(await this.send('find', () => this.redis.hgetall(this.keysFor(tenantId).mission(id))));
   }
 
   /** @throws InvalidCursorError for a cursor this service did not issue. */
@@ -106,14 +117,15 @@ export class MissionsRepository {
     const keys = this.keysFor(tenantId);
     const from = cursor === undefined ? '+' : `(${decodeCursor(cursor)}`;
     // One member past the page says whether there is a next one, without a count.
-    const members = await this.redis.zrange(status ? keys.byStatus(status) : keys.all, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, limit + 1);
+    const members = await this.send('list', () =>
+      this.redis.zrange(status ? keys.byStatus(status) : keys.all, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, limit + 1));
     const page = members.slice(0, limit);
     const nextCursor = members.length > limit ? encodeCursor(page[page.length - 1]) : null;
     if (page.length === 0) return { missions: [], nextCursor };
 
     const pipeline = this.redis.pipeline();
     for (const member of page) pipeline.hgetall(keys.mission(missionIdOfMember(member)));
-    const records = unwrap(await pipeline.exec()) as RedisRecord[];
+    const records = (await this.send('list', async () => unwrap(await pipeline.exec()))) as RedisRecord[];
     const missions = records
       .map(missionFromRecord)
       // The index read and the hash reads are two steps: a mission may have moved on in between.
@@ -123,12 +135,12 @@ export class MissionsRepository {
 
   async changeStatus({ tenantId, missionId, to, at, candidates }: ChangeStatusCommand): Promise<ChangeStatusResult> {
     const keys = this.keysFor(tenantId);
-    const reply = await this.scripts.missionsChangeStatus(
+    const reply = await this.send('change_status', () => this.scripts.missionsChangeStatus(
       keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus),
       to, String(at), this.streamMaxLen, missionId, ...MISSION_STATUSES,
       String(candidates.length),
       ...candidates.flatMap((c) => [c.from, serializeLogEntry(c.log), String(c.events.length), ...eventArgs(c.events)]),
-    );
+    ));
     if (reply[0] === 'not_found') return { kind: 'not_found' };
     if (reply[0] !== 'changed') return { kind: reply[0], mission: missionFromFlat(reply[1]) };
     const [, from, flat] = reply;
@@ -139,19 +151,19 @@ export class MissionsRepository {
   /** false, with nothing written, when the mission does not exist. */
   async appendLog({ tenantId, missionId, entry, events }: AppendLogCommand): Promise<boolean> {
     const keys = this.keysFor(tenantId);
-    const appended = await this.scripts.missionsAppendLog(
+    const appended = await this.send('append_log', () => this.scripts.missionsAppendLog(
       keys.mission(missionId), keys.log(missionId), keys.events,
       serializeLogEntry(entry), this.streamMaxLen, missionId, ...eventArgs(events),
-    );
+    ));
     return appended === 1;
   }
 
   /** null when the mission does not exist; otherwise up to `limit` entries from `offset`, oldest first. */
   async readLog(tenantId: string | null, id: string, offset: number, limit: number): Promise<LogPage | null> {
     const keys = this.keysFor(tenantId);
-    const [exists, entries] = unwrap(
-      await this.redis.multi().exists(keys.mission(id)).lrange(keys.log(id), offset, offset + limit).exec(),
-    ) as [number, string[]];
+    const [exists, entries] = (await this.send('read_log', async () =>
+      unwrap(await this.redis.multi().exists(keys.mission(id)).lrange(keys.log(id), offset, offset + limit).exec()),
+    )) as [number, string[]];
     if (exists === 0) return null;
     return {
       entries: entries.slice(0, limit).map(parseLogEntry),
@@ -160,7 +172,29 @@ export class MissionsRepository {
   }
 
   async stats(tenantId: string | null): Promise<MissionStats> {
-    return statsFromRecord(await this.redis.hgetall(this.keysFor(tenantId).stats));
+    return statsFromRecord(await this.send('stats', () => this.redis.hgetall(this.keysFor(tenantId).stats)));
+  }
+
+  /**
+   * Runs one Redis round trip. An unreachable or silent Redis becomes a StoreUnavailableError
+   * here, so nothing above the repository knows ioredis; the client's commandTimeout bounds the wait.
+   */
+  private async send<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      const unavailable = isStoreUnavailable(error);
+      this.reportError({ operation, kind: unavailable ? 'unavailable' : 'reply' });
+      throw unavailable ? new StoreUnavailableError(operation, error) : error;
+    }
+  }
+
+  private reportError(event: MissionsStoreErrorEvent): void {
+    try {
+      this.emitter?.emit(MISSIONS_STORE_ERROR_EVENT, event);
+    } catch {
+      // A failing metrics listener must not replace the store error the caller needs to see.
+    }
   }
 
   private get streamMaxLen(): string {

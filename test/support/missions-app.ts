@@ -1,5 +1,6 @@
-import { type INestApplication, type Provider } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { MissionsModule } from '../../src/missions/missions.module.js';
@@ -15,22 +16,20 @@ export interface MissionsTestApp {
   close(): Promise<void>;
 }
 
-export interface MissionsTestAppSetup {
-  /** Share another app's key prefix (e.g. an API and a worker on one queue); default a new one. */
-  prefix?: string;
-  /** Extra providers of the host app, e.g. `@MissionHandler` classes. */
-  providers?: Provider[];
-}
-
-/** The module as a standalone service would run it, on its own key prefix. */
+/**
+ * The module as a standalone service would run it, on its own key prefix (or on
+ * `overrides.keyPrefix`, to share one with another app, e.g. an API and a worker). `imports` adds
+ * modules of the host app (e.g. MetricsModule); `beforeInit` may set up the HTTP pipeline
+ * (e.g. `configureHttp`) the way main.ts does.
+ */
 export async function startMissionsApp(
   label: string,
   overrides: Partial<MissionsModuleOptions> = {},
-  setup: MissionsTestAppSetup = {},
+  imports: (Type | DynamicModule)[] = [],
+  beforeInit?: (app: NestExpressApplication) => void,
 ): Promise<MissionsTestApp> {
-  const prefix = setup.prefix ?? uniquePrefix(label);
+  const prefix = overrides.keyPrefix ?? uniquePrefix(label);
   const moduleRef = await Test.createTestingModule({
-    providers: setup.providers ?? [],
     imports: [
       EventEmitterModule.forRoot(),
       MissionsModule.forRoot({
@@ -40,9 +39,11 @@ export async function startMissionsApp(
         demoStepMs: 20,
         ...overrides,
       }),
+      ...imports,
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+  beforeInit?.(app);
   await app.init();
   const redis = new Redis(testRedisUrl());
   return {

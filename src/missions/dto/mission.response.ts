@@ -1,19 +1,25 @@
-import type { Mission, MissionLogEntry, MissionStats, MissionStatus } from '../mission.types.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { LOG_LEVELS, MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStats, type MissionStatus } from '../mission.types.js';
 
 const seconds = (ms: number): number => ms / 1000;
 
+// Every property names its type explicitly: design:type metadata differs between tsc and an
+// isolated transpile (ts-jest), and openapi.json must not depend on which compiled it.
+const JSON_OBJECT = { type: 'object', additionalProperties: true } as const;
+const STATUS = { enum: MISSION_STATUSES, enumName: 'MissionStatus' } as const;
+
 /** A mission as the contract shapes it: snake_case, epoch seconds. */
 export class MissionResponse {
-  id!: string;
-  name!: string;
-  description!: string | null;
-  data!: Record<string, unknown>;
-  status!: MissionStatus;
-  created_at!: number;
-  updated_at!: number;
-  tenant_id!: string | null;
-  created_by!: string;
-  version!: number;
+  @ApiProperty({ type: String, example: 'deploy-42' }) id!: string;
+  @ApiProperty({ type: String, example: 'Deploy v2.0' }) name!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Deploy new version' }) description!: string | null;
+  @ApiProperty({ ...JSON_OBJECT, example: { env: 'production' } }) data!: Record<string, unknown>;
+  @ApiProperty(STATUS) status!: MissionStatus;
+  @ApiProperty({ type: Number, description: 'Epoch seconds, millisecond precision.', example: 1703001234.567 }) created_at!: number;
+  @ApiProperty({ type: Number, description: 'Epoch seconds, millisecond precision.', example: 1703001234.567 }) updated_at!: number;
+  @ApiProperty({ type: String, nullable: true, example: 'acme' }) tenant_id!: string | null;
+  @ApiProperty({ type: String, description: "The creator's principal_id.", example: 'user-42' }) created_by!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Starts at 1, +1 on every change of the mission document.' }) version!: number;
 
   static from(m: Mission): MissionResponse {
     return {
@@ -32,15 +38,16 @@ export class MissionResponse {
 }
 
 export class MissionListResponse {
-  missions!: MissionResponse[];
+  @ApiProperty({ type: () => MissionResponse, isArray: true, description: 'Newest first.' }) missions!: MissionResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last one.' })
   next_cursor!: string | null;
 }
 
 export class MissionLogEntryResponse {
-  timestamp!: number;
-  level!: MissionLogEntry['level'];
-  message!: string;
-  data!: Record<string, unknown>;
+  @ApiProperty({ type: Number, description: 'Epoch seconds.', example: 1703001350.789 }) timestamp!: number;
+  @ApiProperty({ enum: LOG_LEVELS, enumName: 'LogLevel' }) level!: MissionLogEntry['level'];
+  @ApiProperty({ type: String, example: 'Mission created' }) message!: string;
+  @ApiProperty(JSON_OBJECT) data!: Record<string, unknown>;
 
   static from(e: MissionLogEntry): MissionLogEntryResponse {
     return { timestamp: e.timestamp, level: e.level, message: e.message, data: e.data };
@@ -48,13 +55,30 @@ export class MissionLogEntryResponse {
 }
 
 export class MissionLogResponse {
-  mission_id!: string;
-  log!: MissionLogEntryResponse[];
+  @ApiProperty({ type: String }) mission_id!: string;
+  @ApiProperty({ type: () => MissionLogEntryResponse, isArray: true, description: 'Oldest first.' }) log!: MissionLogEntryResponse[];
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as `offset` for the next page; null on the last one.' })
   next_offset!: number | null;
 }
 
+/** One counter per status; all five are always present. */
+export class MissionStatusCounts {
+  @ApiProperty({ type: 'integer' }) PENDING!: number;
+  @ApiProperty({ type: 'integer' }) RUNNING!: number;
+  @ApiProperty({ type: 'integer' }) COMPLETED!: number;
+  @ApiProperty({ type: 'integer' }) FAILED!: number;
+  @ApiProperty({ type: 'integer' }) CANCELLED!: number;
+}
+
+export class MissionStatsSummary {
+  @ApiProperty({ type: 'integer' }) total!: number;
+  @ApiProperty({ type: () => MissionStatusCounts }) by_status!: Record<MissionStatus, number>;
+  @ApiProperty({ type: Number, description: "Epoch seconds of the tenant's last create or status change (now, for none)." })
+  last_updated!: number;
+}
+
 export class MissionStatsResponse {
-  stats!: { total: number; by_status: Record<MissionStatus, number>; last_updated: number };
+  @ApiProperty({ type: () => MissionStatsSummary }) stats!: MissionStatsSummary;
 
   static from(s: MissionStats, nowMs: number): MissionStatsResponse {
     return { stats: { total: s.total, by_status: s.byStatus, last_updated: seconds(s.lastUpdated ?? nowMs) } };
@@ -62,5 +86,9 @@ export class MissionStatsResponse {
 }
 
 export class AcceptedResponse {
-  status!: 'accepted';
+  @ApiProperty({ enum: ['accepted'] }) status!: 'accepted';
+}
+
+export class StatusOkResponse {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
 }

@@ -1,0 +1,32 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
+import { ErrorResponse } from './dto/error.response.js';
+
+type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 422;
+
+const DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Invalid input: `message` names every offending field.',
+  401: 'Missing, malformed, expired or wrongly signed bearer token.',
+  404: "Mission not found (another tenant's mission answers the same).",
+  409: 'Conflict with the current state.',
+  413: 'Request body larger than the server accepts.',
+  422: 'Unprocessable.',
+};
+
+/**
+ * OpenAPI responses of the contract's errors, each with Nest's error body. A status alone
+ * takes the generic description; `[status, description]` says what it means on that route.
+ */
+export function ApiErrors(...errors: (ErrorStatus | [ErrorStatus, string])[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...errors.map((error) => {
+      const [status, description] = Array.isArray(error) ? error : [error, DESCRIPTIONS[error]];
+      return ApiResponse({ status, description, type: ErrorResponse });
+    }),
+  );
+}
+
+/** The route needs `Authorization: Bearer <JWT>` (scheme `bearer`) and answers 401 without it. */
+export function ApiAuthenticated(): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiBearerAuth(), ApiErrors(401));
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import request from 'supertest';
+import { HealthModule } from '../src/health/health.module.js';
+import { loggerParams } from '../src/logging/logger-params.js';
+import { MissionsModule } from '../src/missions/missions.module.js';
+import { eventually } from './support/missions-app.js';
+import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
+import { bearer, TEST_SECRET, token } from './support/tokens.js';
+
+interface LogLine {
+  level: number;
+  msg: string;
+  context?: string;
+  principal_id?: string;
+  tenant_id?: string | null;
+  req?: { id: string; url: string; query: Record<string, string>; headers: Record<string, string> };
+  res?: { statusCode: number };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('Request logging', () => {
+  const prefix = uniquePrefix('logs');
+  const redis = new Redis(testRedisUrl());
+  let output = '';
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+
+  const lines = (): LogLine[] => output.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+  const requestLine = (id: string): Promise<LogLine> => eventually(async () => lines().find((l) => l.req?.id === id && l.res));
+
+  beforeAll(async () => {
+    const destination = { write: (chunk: string) => void (output += chunk) };
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        LoggerModule.forRoot(loggerParams('info', destination)),
+        EventEmitterModule.forRoot(),
+        MissionsModule.forRoot({ isGlobal: true, redis: { url: testRedisUrl() }, keyPrefix: prefix, auth: { mode: 'jwt', secret: TEST_SECRET } }),
+        HealthModule,
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    await app.init();
+    http = request(app.getHttpServer());
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+  });
+
+  it('should log one JSON line per request with the caller\'s request id, echoed, and the principal', async () => {
+    const secret = token({ sub: 'alice', tenant_id: 'acme' });
+    const res = await http.post('/api/missions').set(bearer(secret)).set('X-Request-Id', 'trace-7f3a').send({ name: 'logged' }).expect(201);
+    expect(res.headers['x-request-id']).toBe('trace-7f3a');
+
+    const line = await requestLine('trace-7f3a');
+    expect(line).toMatchObject({ level: 30, msg: 'request completed', principal_id: 'alice', tenant_id: 'acme', res: { statusCode: 201 } });
+    expect(line.req!.headers.authorization).toBe('[Redacted]');
+    expect(output).not.toContain(secret);
+  });
+
+  it('should generate a request id when none (or an unacceptable one) is given', async () => {
+    const res = await http.get('/api/missions/health').set('X-Request-Id', 'has spaces').expect(200);
+    const id = res.headers['x-request-id'] as string;
+    expect(id).toMatch(UUID);
+    const line = await requestLine(id);
+    expect(line.principal_id).toBeUndefined();
+  });
+
+  it('should never log a token, whether in the Authorization header, a cookie or the query', async () => {
+    const secret = token({ sub: 'mallory' }, {}, 'not-the-server-secret');
+    await http
+      .get(`/api/missions?access_token=${secret}&limit=5`)
+      .set(bearer(secret))
+      .set('Cookie', `session=${secret}`)
+      .set('X-Request-Id', 'leak-check')
+      .expect(401);
+
+    const line = await requestLine('leak-check');
+    expect(line).toMatchObject({ level: 40, res: { statusCode: 401 } });
+    expect(line.req).toMatchObject({
+      url: '/api/missions?access_token=[Redacted]&limit=5',
+      query: { access_token: '[Redacted]', limit: '5' },
+      headers: { authorization: '[Redacted]', cookie: '[Redacted]' },
+    });
+    expect(output).not.toContain(secret);
+    expect(output).not.toContain(secret.split('.')[2]);
+  });
+
+  it('should not log the health probes that orchestrators send every few seconds', async () => {
+    await http.get('/health/live').set('X-Request-Id', 'probe-live').expect(200);
+    await http.get('/api/missions/health').set('X-Request-Id', 'after-probe').expect(200);
+    await requestLine('after-probe');
+    expect(lines().filter((l) => l.req?.id === 'probe-live')).toEqual([]);
+  });
+
+  it('should write Nest\'s own log lines as JSON too', () => {
+    expect(lines().some((l) => l.context === 'RoutesResolver' && l.level === 30)).toBe(true);
+  });
+});
