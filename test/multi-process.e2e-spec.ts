@@ -5,7 +5,9 @@ import request from 'supertest';
 import { missionJobId } from '../src/missions/mission-job.js';
 import { eventually } from './support/missions-app.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
-import { ensureBuilt, freePort, ServiceProcess } from './support/service-process.js';
+import { builtMain } from './support/built-service.js';
+import { freePort } from './support/ports.js';
+import { ServiceProcess } from './support/service-process.js';
 import { SseClient } from './support/sse-client.js';
 import { bearer, TEST_SECRET, token } from './support/tokens.js';
 
@@ -30,6 +32,7 @@ describe('Missions across processes (2 API, 1 worker, 1 Redis)', () => {
   let sse: SseClient;
   let redis: Redis;
   let queue: Queue;
+  let build: ReturnType<typeof builtMain>;
 
   const env = (role: string, port?: number): Record<string, string> => ({
     ...(port === undefined ? {} : { PORT: String(port) }), MISSIONS_ROLE: role, REDIS_URL: testRedisUrl(), MISSIONS_KEY_PREFIX: prefix, JWT_SECRET: TEST_SECRET,
@@ -37,19 +40,19 @@ describe('Missions across processes (2 API, 1 worker, 1 Redis)', () => {
     MISSIONS_JOB_ATTEMPTS: '2', MISSIONS_JOB_BACKOFF_MS: '100', MISSIONS_WORKER_CONCURRENCY: '4',
   });
   const startWorker = async (name: string) => {
-    const worker = ServiceProcess.start(name, env('worker'));
+    const worker = ServiceProcess.start(name, build.main, env('worker'));
     processes.push(worker);
     await worker.waitForOutput('Missions worker running');
     return worker;
   };
 
   beforeAll(async () => {
-    ensureBuilt();
+    build = builtMain();
     redis = new Redis(testRedisUrl());
     queue = new Queue('missions', { connection: new Redis(testRedisUrl(), { maxRetriesPerRequest: null }), prefix: `${prefix}{missions-queue}` });
     const [portA, portB] = [await freePort(), await freePort()];
-    const apiA = ServiceProcess.start('api-a', env('api', portA));
-    const apiB = ServiceProcess.start('api-b', env('api', portB));
+    const apiA = ServiceProcess.start('api-a', build.main, env('api', portA));
+    const apiB = ServiceProcess.start('api-b', build.main, env('api', portB));
     processes.push(apiA, apiB);
     await Promise.all([apiA.waitForOutput('Missions listening'), apiB.waitForOutput('Missions listening'), startWorker('worker-1')]);
     a = request(`http://127.0.0.1:${portA}`);
@@ -65,6 +68,7 @@ describe('Missions across processes (2 API, 1 worker, 1 Redis)', () => {
     await queue?.disconnect();
     await deleteKeys(redis, prefix);
     await redis.quit();
+    build?.cleanup();
   });
 
   const create = async (name: string): Promise<string> => (await a.post('/api/missions').set(auth).send({ name }).expect(201)).body.id;

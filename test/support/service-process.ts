@@ -1,40 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than a file of src/ (CI builds before testing). */
-export function ensureBuilt(): void {
-  const main = join(root, 'dist/main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`nest build failed:\n${result.stdout}${result.stderr}`);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A `node dist/main.js` child process of the standalone service. */
+/** A child process of the built standalone service (`main`: see builtMain()). */
 export class ServiceProcess {
   output = '';
   private exited: Promise<void>;
@@ -45,9 +11,9 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  static start(name: string, env: Record<string, string>): ServiceProcess {
+  static start(name: string, main: string, env: Record<string, string>): ServiceProcess {
     const { NODE_OPTIONS: _jestVmModules, ...inherited } = process.env;
-    const child = spawn(process.execPath, [join(root, 'dist/main.js')], { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new ServiceProcess(name, child);
   }
 
