@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Logger, type INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { Logger, type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,20 +12,37 @@ import { createFastifyAdapter } from './http/fastify-adapter.js';
 import { configureHttp } from './http-setup.js';
 import { setupOpenApi } from './openapi.js';
 
+const logger = new Logger('Bootstrap');
+
+function prepare(app: INestApplicationContext): AppEnv {
+  app.useLogger(app.get(PinoLogger));
+  // SIGTERM/SIGINT run the shutdown hooks: executors and workers drain, Redis connections close.
+  app.enableShutdownHooks();
+  const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
+  if (env.usingDevSecret) {
+    logger.warn('No JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret. Never do this in production.');
+  }
+  return env;
+}
+
 // Boot messages wait for the JSON logger rather than going out in Nest's own format.
-async function createApp(adapter: HttpAdapterName): Promise<INestApplication> {
+async function createHttpApp(adapter: HttpAdapterName): Promise<INestApplication> {
   if (adapter === 'express') return NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
   return NestFactory.create(AppModule, await createFastifyAdapter(), { bufferLogs: true });
 }
 
 async function bootstrap(): Promise<void> {
-  // The adapter must be known before Nest starts; the same validation runs again in AppModule.
-  const app = await createApp(loadEnv(process.env).httpAdapter);
-  app.useLogger(app.get(PinoLogger));
-  // SIGTERM/SIGINT run the shutdown hooks: executors drain, Redis connections close.
-  app.enableShutdownHooks();
-  const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
-  const logger = new Logger('Bootstrap');
+  // Read before the app exists, to pick the kind of app; AppModule validates the same values again.
+  // ConfigModule loads .env only later, so load it here too (neither overrides the real env).
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const early = loadEnv(process.env);
+  if (early.role === 'worker') {
+    const env = prepare(await NestFactory.createApplicationContext(AppModule, { bufferLogs: true }));
+    logger.log(`Missions worker running, no HTTP (concurrency ${env.execution.concurrency})`);
+    return;
+  }
+  const app = await createHttpApp(early.httpAdapter);
+  const env = prepare(app);
   if (env.httpAdapter === 'express') {
     configureHttp(app as NestExpressApplication, env);
   } else {
@@ -32,12 +50,9 @@ async function bootstrap(): Promise<void> {
     logger.warn('HTTP_ADAPTER=fastify is experimental: helmet, CORS_ORIGINS and MISSIONS_BODY_LIMIT are not applied.');
   }
   setupOpenApi(app);
-  if (env.usingDevSecret) {
-    logger.warn('No JWT_SECRET or JWT_PUBLIC_KEY set: using the built-in development secret. Never do this in production.');
-  }
   // Fastify listens on localhost only unless told otherwise; Express listens on every interface.
   await (env.httpAdapter === 'fastify' ? app.listen(env.port, '0.0.0.0') : app.listen(env.port));
-  logger.log(`Missions listening on http://localhost:${env.port}/api/missions (${env.httpAdapter})`);
+  logger.log(`Missions listening on http://localhost:${env.port}/api/missions (role ${env.role}, ${env.httpAdapter})`);
 }
 
 bootstrap().catch((error: unknown) => {

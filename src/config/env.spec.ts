@@ -30,6 +30,11 @@ describe(loadEnv.name, () => {
       rateLimit: { points: 0, durationSeconds: 60 },
       shutdownGraceMs: 10_000,
       httpAdapter: 'express',
+      role: 'all',
+      execution: {
+        mode: 'bullmq', role: 'all', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
+        lockDurationMs: 30_000, stalledIntervalMs: 30_000,
+      },
     });
   });
 
@@ -39,7 +44,9 @@ describe(loadEnv.name, () => {
       MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production',
       LOG_LEVEL: 'debug', MISSIONS_BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       REDIS_COMMAND_TIMEOUT_MS: '250', METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7',
-      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', HTTP_ADAPTER: 'Fastify',
+      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker', HTTP_ADAPTER: 'Fastify',
+      MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
+      MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
@@ -48,7 +55,19 @@ describe(loadEnv.name, () => {
       metrics: { token: 'scrape', allow: ['10.0.0.0/8', '192.168.1.7'] },
       rateLimit: { points: 100, durationSeconds: 10 },
       shutdownGraceMs: 2500, httpAdapter: 'fastify',
+      role: 'worker',
+      execution: {
+        mode: 'bullmq', role: 'worker', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
+        lockDurationMs: 5000, stalledIntervalMs: 2000,
+      },
     });
+  });
+
+  it('should name every bad execution variable', () => {
+    const bad = { MISSIONS_ROLE: 'web', MISSIONS_WORKER_CONCURRENCY: '0', MISSIONS_JOB_ATTEMPTS: 'x', MISSIONS_JOB_LOCK_MS: '10' };
+    expect(() => loadEnv(bad)).toThrow(
+      /MISSIONS_ROLE must be one of api, worker, all, got "web"[\s\S]*MISSIONS_WORKER_CONCURRENCY[\s\S]*MISSIONS_JOB_ATTEMPTS[\s\S]*MISSIONS_JOB_LOCK_MS/,
+    );
   });
 
   it('should treat empty variables as unset', () => {
@@ -176,6 +195,7 @@ describe(missionsOptionsFromEnv.name, () => {
       redis: { url: 'redis://127.0.0.1:6379', options: { commandTimeout: 500 } }, keyPrefix: 'missions:', demoStepMs: 20, sseHeartbeatMs: 15000,
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
       rateLimit: { points: 0, durationSeconds: 60 },
+      execution: expect.objectContaining({ mode: 'bullmq', role: 'all' }),
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });
   });

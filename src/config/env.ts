@@ -3,7 +3,7 @@ import { jwtVerificationFor } from '../auth/jwt-verification.js';
 import { LOG_LEVELS } from '../logging/logger-params.js';
 import { allowListFrom } from '../metrics/metrics-access.guard.js';
 import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
-import type { MissionsJwtOptions, MissionsModuleOptions } from '../missions/missions.options.js';
+import type { MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRole } from '../missions/missions.options.js';
 import { parseClusterNodes, type RedisClusterNode } from '../missions/redis-connection.js';
 
 /**
@@ -39,6 +39,30 @@ export interface AppEnv {
   rateLimit: { points: number; durationSeconds: number };
   /** The HTTP server under Nest; see BENCHMARKS.md for how they compare. */
   httpAdapter: HttpAdapterName;
+  /** `worker` serves no HTTP; main.ts reads it. */
+  role: MissionsRole;
+  execution: MissionsExecutionOptions;
+}
+
+const ROLES: readonly MissionsRole[] = ['api', 'worker', 'all'];
+const MAX = Number.MAX_SAFE_INTEGER;
+
+function executionSettings(raw: NodeJS.ProcessEnv, errors: string[]): { role: MissionsRole; execution: MissionsExecutionOptions } {
+  const role = (read(raw, 'MISSIONS_ROLE') ?? 'all') as MissionsRole;
+  if (!ROLES.includes(role)) errors.push(`MISSIONS_ROLE must be one of ${ROLES.join(', ')}, got "${role}".`);
+  return {
+    role,
+    execution: {
+      mode: 'bullmq',
+      role,
+      concurrency: integer(raw, 'MISSIONS_WORKER_CONCURRENCY', 10, [1, 1000], errors),
+      attempts: integer(raw, 'MISSIONS_JOB_ATTEMPTS', 3, [1, 100], errors),
+      backoffMs: integer(raw, 'MISSIONS_JOB_BACKOFF_MS', 1000, [0, MAX], errors),
+      timeoutMs: integer(raw, 'MISSIONS_JOB_TIMEOUT_MS', 0, [0, MAX], errors),
+      lockDurationMs: integer(raw, 'MISSIONS_JOB_LOCK_MS', 30_000, [100, MAX], errors),
+      stalledIntervalMs: integer(raw, 'MISSIONS_STALLED_INTERVAL_MS', 30_000, [100, MAX], errors),
+    },
+  };
 }
 
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
@@ -181,11 +205,13 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     errors.push(`HTTP_ADAPTER must be one of ${HTTP_ADAPTERS.join(', ')}, got "${httpAdapter}".`);
   }
 
+  const { role, execution } = executionSettings(raw, errors);
+
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
   return {
     port, redisUrl, redisClusterNodes, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv,
-    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs,
+    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs, role, execution,
     httpAdapter: httpAdapter as HttpAdapterName,
   };
 }
@@ -200,5 +226,6 @@ export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
     sseHeartbeatMs: env.sseHeartbeatMs,
     auth: { mode: 'jwt', ...env.jwt },
     rateLimit: env.rateLimit,
+    execution: env.execution,
   };
 }

@@ -1,8 +1,13 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
 import { MissionsJwtStrategy } from '../auth/missions-jwt.strategy.js';
+import { BullMqMissionExecutor } from './bullmq-mission.executor.js';
 import { InProcessMissionExecutor } from './in-process-mission.executor.js';
+import { MissionCancelSignalsRepository } from './mission-cancel-signals.repository.js';
+import { MissionHandlerExplorer } from './mission-handler.explorer.js';
 import { MissionHandlerRegistry } from './mission-handler.registry.js';
+import { MissionJobWorker } from './mission-job.worker.js';
 import { MissionRecorder } from './mission-recorder.js';
 import { MissionRunner } from './mission-runner.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './missions.constants.js';
@@ -26,10 +31,12 @@ import { PrincipalRateLimitRepository } from './principal-rate-limit.repository.
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
  * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
  * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
- * programmatic use, `MissionHandlerRegistry` to register handlers per mission type, and
- * `MissionsHealthRepository` for a readiness probe of its Redis connection.
+ * programmatic use, `MissionHandlerRegistry` to register handlers per mission type (or mark
+ * provider methods with `@MissionHandler(type)`), and `MissionsHealthRepository` for a
+ * readiness probe of its Redis connection. `execution` picks where missions run.
  */
 @Module({
+  imports: [DiscoveryModule],
   // MissionsEventsController first: its literal `events` must win over `GET :id`.
   controllers: [MissionsEventsController, MissionsController],
   providers: [
@@ -49,8 +56,18 @@ import { PrincipalRateLimitRepository } from './principal-rate-limit.repository.
     MissionsPublisher,
     MissionRecorder,
     MissionHandlerRegistry,
+    MissionHandlerExplorer,
     MissionRunner,
-    { provide: MISSION_EXECUTOR, useClass: InProcessMissionExecutor },
+    MissionCancelSignalsRepository,
+    InProcessMissionExecutor,
+    BullMqMissionExecutor,
+    MissionJobWorker,
+    {
+      provide: MISSION_EXECUTOR,
+      inject: [MISSIONS_OPTIONS, InProcessMissionExecutor, BullMqMissionExecutor],
+      useFactory: (options: ResolvedMissionsOptions, inProcess: InProcessMissionExecutor, bullmq: BullMqMissionExecutor) =>
+        (options.execution.mode === 'bullmq' ? bullmq : inProcess),
+    },
     MissionsService,
     MissionEventsRepository,
     MissionEventHub,

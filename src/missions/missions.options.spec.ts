@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { MissionsOptionsError, resolveMissionsOptions, type MissionsModuleOptions } from './missions.options.js';
+import { MissionsOptionsError, resolveMissionsOptions, type MissionsExecutionOptions, type MissionsModuleOptions } from './missions.options.js';
 
 const base: MissionsModuleOptions = { auth: { mode: 'host' } };
+const resolveExecution = (execution?: MissionsExecutionOptions) => resolveMissionsOptions({ ...base, execution });
 
 describe(resolveMissionsOptions.name, () => {
   describe('redis', () => {
@@ -44,6 +45,37 @@ describe(resolveMissionsOptions.name, () => {
     ])('should refuse %s, naming the setting', (_name, rateLimit, message) => {
       expect(() => resolveMissionsOptions({ ...base, rateLimit })).toThrow(MissionsOptionsError);
       expect(() => resolveMissionsOptions({ ...base, rateLimit })).toThrow(message);
+    });
+  });
+
+  describe('execution', () => {
+    it('should run in-process by default, with the documented BullMQ defaults', () => {
+      expect(resolveExecution().execution).toEqual({
+        mode: 'in-process', role: 'all', queueName: 'missions', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
+        lockDurationMs: 30_000, stalledIntervalMs: 30_000, statusCheckMs: 500,
+      });
+    });
+
+    it('should keep every valid setting', () => {
+      const execution = {
+        mode: 'bullmq', role: 'worker', queueName: 'jobs.v2', concurrency: 2, attempts: 1, backoffMs: 0, timeoutMs: 500,
+        lockDurationMs: 1000, stalledIntervalMs: 500, statusCheckMs: 100,
+      } as const;
+      expect(resolveExecution(execution).execution).toEqual(execution);
+    });
+
+    it.each([
+      [{ mode: 'redis' }, 'execution.mode'],
+      [{ role: 'web' }, 'execution.role'],
+      [{ queueName: 'a:b' }, 'execution.queueName'],
+      [{ concurrency: 0 }, 'execution.concurrency'],
+      [{ attempts: 1.5 }, 'execution.attempts'],
+      [{ backoffMs: -1 }, 'execution.backoffMs'],
+      [{ lockDurationMs: 10 }, 'execution.lockDurationMs'],
+    ])('should refuse %p naming %s', (execution, name) => {
+      const sut = () => resolveExecution(execution as MissionsExecutionOptions);
+      expect(sut).toThrow(MissionsOptionsError);
+      expect(sut).toThrow(name);
     });
   });
 });

@@ -29,6 +29,37 @@ export type MissionsAuthOptions =
   | ({ mode: 'jwt' } & MissionsJwtOptions)
   | { mode: 'host'; resolvePrincipal?: (request: unknown) => Principal | null | undefined };
 
+/** Which part of the work this process does: serve HTTP, run missions, or both. */
+export type MissionsRole = 'api' | 'worker' | 'all';
+
+/**
+ * Where missions run. `in-process`: inside the process that started them (a crash loses
+ * them; for embedding and tests). `bullmq`: as BullMQ jobs on workers in any number of
+ * processes, retried, recovered when a worker dies, cancellable from any instance.
+ */
+export interface MissionsExecutionOptions {
+  /** Default `in-process`. */
+  mode?: 'in-process' | 'bullmq';
+  /** `bullmq` only: `api` enqueues but runs nothing, `worker` runs jobs, `all` both. Default `all`. */
+  role?: MissionsRole;
+  /** Jobs one worker process runs at once. Default 10. */
+  concurrency?: number;
+  /** Runs of a handler that throws, the first included, before the mission is FAILED. Default 3. */
+  attempts?: number;
+  /** First retry delay, doubled on each further retry. Default 1000. */
+  backoffMs?: number;
+  /** A run longer than this is aborted and the mission FAILED. Default 0 = no limit. */
+  timeoutMs?: number;
+  /** How long a worker's claim on a job lasts without renewal; a dead worker's job is retaken after it. Default 30000. */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose worker died. Default 30000. */
+  stalledIntervalMs?: number;
+  /** How often a worker re-reads the status of its running missions, the backstop of the cancel signal. Default 500. */
+  statusCheckMs?: number;
+  /** BullMQ queue name. Default `missions`. */
+  queueName?: string;
+}
+
 /** Options of {@link MissionsModule.forRoot} / `forRootAsync`. */
 export interface MissionsModuleOptions {
   /**
@@ -55,7 +86,10 @@ export interface MissionsModuleOptions {
    * the budget; over it the route answers 429 with `Retry-After`. Absent or `points: 0`: off.
    */
   rateLimit?: { points: number; durationSeconds: number };
+  execution?: MissionsExecutionOptions;
 }
+
+export type ResolvedExecutionOptions = Required<MissionsExecutionOptions>;
 
 export interface ResolvedMissionsOptions {
   redis: RedisConnectionConfig | { client: MissionsRedisClient };
@@ -67,6 +101,7 @@ export interface ResolvedMissionsOptions {
   sseHeartbeatMs: number;
   /** null when rate limiting is off. */
   rateLimit: { points: number; durationSeconds: number } | null;
+  execution: ResolvedExecutionOptions;
 }
 
 export class MissionsOptionsError extends Error {
@@ -118,6 +153,29 @@ function checkRedis(redis: NonNullable<MissionsModuleOptions['redis']>): Resolve
   return { cluster: { nodes: nodes.map(({ host, port }: RedisClusterNode) => ({ host, port })), options: redis.cluster.options ?? {} } };
 }
 
+function checkExecution(execution: MissionsExecutionOptions = {}): ResolvedExecutionOptions {
+  const mode = execution.mode ?? 'in-process';
+  if (mode !== 'in-process' && mode !== 'bullmq') throw new MissionsOptionsError(`execution.mode must be 'in-process' or 'bullmq'.`);
+  const role = execution.role ?? 'all';
+  if (!['api', 'worker', 'all'].includes(role)) throw new MissionsOptionsError(`execution.role must be 'api', 'worker' or 'all'.`);
+  const queueName = execution.queueName ?? 'missions';
+  if (typeof queueName !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(queueName)) {
+    throw new MissionsOptionsError(`execution.queueName must be 1-64 characters of A-Z a-z 0-9 . _ -.`);
+  }
+  return {
+    mode,
+    role,
+    queueName,
+    concurrency: positiveInt('execution.concurrency', execution.concurrency, 10),
+    attempts: positiveInt('execution.attempts', execution.attempts, 3),
+    backoffMs: positiveInt('execution.backoffMs', execution.backoffMs, 1000, 0),
+    timeoutMs: positiveInt('execution.timeoutMs', execution.timeoutMs, 0, 0),
+    lockDurationMs: positiveInt('execution.lockDurationMs', execution.lockDurationMs, 30_000, 100),
+    stalledIntervalMs: positiveInt('execution.stalledIntervalMs', execution.stalledIntervalMs, 30_000, 100),
+    statusCheckMs: positiveInt('execution.statusCheckMs', execution.statusCheckMs, 500, 50),
+  };
+}
+
 function checkRateLimit(rateLimit: MissionsModuleOptions['rateLimit']): ResolvedMissionsOptions['rateLimit'] {
   if (!rateLimit || rateLimit.points === 0) return null;
   // No fallbacks: a limit of unknown size or window must not boot as something else.
@@ -140,5 +198,6 @@ export function resolveMissionsOptions(options: MissionsModuleOptions): Resolved
     idempotencyTtlSeconds: positiveInt('idempotencyTtlSeconds', options.idempotencyTtlSeconds, 86_400),
     sseHeartbeatMs: positiveInt('sseHeartbeatMs', options.sseHeartbeatMs, 15_000),
     rateLimit: checkRateLimit(options.rateLimit),
+    execution: checkExecution(options.execution),
   };
 }

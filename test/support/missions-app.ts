@@ -19,7 +19,8 @@ export interface MissionsTestApp {
 }
 
 /**
- * The module as a standalone service would run it, on its own key prefix. `imports` adds
+ * The module as a standalone service would run it, on its own key prefix (or on
+ * `overrides.keyPrefix`, to share one with another app, e.g. an API and a worker). `imports` adds
  * modules of the host app (e.g. MetricsModule); `beforeInit` may set up the HTTP pipeline
  * (e.g. `configureHttp`) the way main.ts does.
  */
@@ -29,7 +30,7 @@ export async function startMissionsApp(
   imports: (Type | DynamicModule)[] = [],
   beforeInit?: (app: NestExpressApplication) => void,
 ): Promise<MissionsTestApp> {
-  const prefix = uniquePrefix(label);
+  const prefix = overrides.keyPrefix ?? uniquePrefix(label);
   const moduleRef = await Test.createTestingModule({
     imports: [
       EventEmitterModule.forRoot(),

@@ -1,0 +1,16 @@
+import { tenantTag } from './mission-keys.js';
+
+/** What a queued job carries: only the mission's address; the worker reads the mission itself. */
+export interface MissionJobData {
+  tenantId: string | null;
+  missionId: string;
+}
+
+/**
+ * One job per mission, so a repeated start cannot enqueue twice. Mission ids are unique per
+ * tenant only, hence the tenant's tag in front. BullMQ refuses ':' in custom ids and the
+ * tag never holds '/', so `<tag>/<encoded id>` is unambiguous.
+ */
+export function missionJobId(tenantId: string | null, missionId: string): string {
+  return `${tenantTag(tenantId)}/${encodeURIComponent(missionId)}`;
+}
