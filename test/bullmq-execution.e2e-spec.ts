@@ -9,7 +9,7 @@ import { missionJobId } from '../src/missions/mission-job.js';
 import { MissionRunner } from '../src/missions/mission-runner.js';
 import type { MissionsExecutionOptions } from '../src/missions/missions.options.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
-import { testRedisUrl } from './support/redis-test-keys.js';
+import { testBullmqConnection } from './support/redis-test-keys.js';
 import { bearer, token } from './support/tokens.js';
 
 type LogEntry = { level: string; message: string; data: Record<string, unknown> };
@@ -66,7 +66,7 @@ async function startPair(label: string, execution: MissionsExecutionOptions, sta
   const startWorkerApp = () =>
     startMissionsApp(label, { keyPrefix: api.prefix, execution: { mode: 'bullmq', role: 'worker', ...common } }, [host]);
   const worker = startWorker ? await startWorkerApp() : null;
-  const queue = new Queue(QUEUE, { connection: { url: testRedisUrl() } as never, prefix: `${api.prefix}{missions-queue}` });
+  const queue = new Queue(QUEUE, { connection: testBullmqConnection(), prefix: `${api.prefix}{missions-queue}` });
   return { api, worker, handlers, queue, startWorkerApp };
 }
 
@@ -81,6 +81,7 @@ describe('Missions on BullMQ: an API instance and a worker instance', () => {
   });
   afterAll(async () => {
     await pair.queue.close();
+    await pair.queue.disconnect();
     await pair.worker?.close();
     await pair.api.close();
   });
@@ -189,6 +190,7 @@ describe('Missions on BullMQ: queued cancels and timeouts', () => {
 
   afterEach(async () => {
     await pair?.queue.close();
+    await pair?.queue.disconnect();
     await late?.close();
     await pair?.worker?.close();
     await pair?.api.close();

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { MissionsRedisClient } from '../src/missions/redis-connection.js';
 import request from 'supertest';
 import { missionJobId } from '../src/missions/mission-job.js';
 import { eventually } from './support/missions-app.js';
-import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
+import { connectTestRedis, deleteKeys, testBullmqConnection, testRedisEnv, uniquePrefix } from './support/redis-test-keys.js';
 import { builtMain } from './support/built-service.js';
 import { freePort } from './support/ports.js';
 import { ServiceProcess } from './support/service-process.js';
@@ -30,12 +30,12 @@ describe('Missions across processes (2 API, 1 worker, 1 Redis)', () => {
   let b: ReturnType<typeof request>;
   let baseB: string;
   let sse: SseClient;
-  let redis: Redis;
+  let redis: MissionsRedisClient;
   let queue: Queue;
   let build: ReturnType<typeof builtMain>;
 
   const env = (role: string, port?: number): Record<string, string> => ({
-    ...(port === undefined ? {} : { PORT: String(port) }), MISSIONS_ROLE: role, REDIS_URL: testRedisUrl(), MISSIONS_KEY_PREFIX: prefix, JWT_SECRET: TEST_SECRET,
+    ...(port === undefined ? {} : { PORT: String(port) }), MISSIONS_ROLE: role, ...testRedisEnv(), MISSIONS_KEY_PREFIX: prefix, JWT_SECRET: TEST_SECRET,
     NODE_ENV: 'test', LOG_LEVEL: 'info', MISSIONS_DEMO_STEP_MS: String(STEP_MS), MISSIONS_JOB_LOCK_MS: '1000', MISSIONS_STALLED_INTERVAL_MS: '500',
     MISSIONS_JOB_ATTEMPTS: '2', MISSIONS_JOB_BACKOFF_MS: '100', MISSIONS_WORKER_CONCURRENCY: '4',
   });
@@ -48,8 +48,8 @@ describe('Missions across processes (2 API, 1 worker, 1 Redis)', () => {
 
   beforeAll(async () => {
     build = builtMain();
-    redis = new Redis(testRedisUrl());
-    queue = new Queue('missions', { connection: new Redis(testRedisUrl(), { maxRetriesPerRequest: null }), prefix: `${prefix}{missions-queue}` });
+    redis = await connectTestRedis();
+    queue = new Queue('missions', { connection: testBullmqConnection(), prefix: `${prefix}{missions-queue}` });
     const [portA, portB] = [await freePort(), await freePort()];
     const apiA = ServiceProcess.start('api-a', build.main, env('api', portA));
     const apiB = ServiceProcess.start('api-b', build.main, env('api', portB));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
 import {
+  BULLMQ_CONNECTION_OVERRIDES,
   createRedisConnection,
   masterNodes,
   parseClusterNodes,
@@ -40,6 +41,18 @@ function testConnection(): { config: RedisConnectionConfig; redis: NonNullable<M
   const nodes = parseClusterNodes(process.env.REDIS_CLUSTER_NODES!);
   // The specs' own clients inspect and clean up: no fail-fast timeout for them on a busy machine.
   return { config: { cluster: { nodes, options: { redisOptions: { commandTimeout: 10_000 } } } }, redis: { cluster: { nodes } } };
+}
+
+/** A connection for a spec's own BullMQ Queue on the test target (a Redis or a Cluster). */
+export function testBullmqConnection(): MissionsRedisClient {
+  const client = createRedisConnection(testConnection().config, { ...BULLMQ_CONNECTION_OVERRIDES, enableOfflineQueue: true });
+  if (client instanceof Cluster) client.options.enableOfflineQueue = true;
+  return client;
+}
+
+/** The environment that points a spawned service at the test target. */
+export function testRedisEnv(): Record<string, string> {
+  return onTestCluster() ? { REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES! } : { REDIS_URL: testRedisUrl() };
 }
 
 /** A client of the spec's own on the test target, ready to use. */
