@@ -8,6 +8,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppEnv, HttpAdapterName } from './config/env.js';
 import { loadEnv } from './config/env.js';
+import { serveWorkerHealth } from './health/worker-health-server.js';
 import { createFastifyAdapter } from './http/fastify-adapter.js';
 import { configureHttp } from './http-setup.js';
 import { setupOpenApi } from './openapi.js';
@@ -37,8 +38,11 @@ async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const early = loadEnv(process.env);
   if (early.role === 'worker') {
-    const env = prepare(await NestFactory.createApplicationContext(AppModule, { bufferLogs: true }));
-    logger.log(`Missions worker running, no HTTP (concurrency ${env.execution.concurrency})`);
+    const worker = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
+    const env = prepare(worker);
+    if (env.workerHealthPort !== null) await serveWorkerHealth(worker, env.workerHealthPort);
+    const probes = env.workerHealthPort === null ? 'no HTTP' : `probes on :${env.workerHealthPort}/health/*`;
+    logger.log(`Missions worker running, ${probes} (concurrency ${env.execution.concurrency})`);
     return;
   }
   const app = await createHttpApp(early.httpAdapter);

@@ -31,6 +31,7 @@ describe(loadEnv.name, () => {
       shutdownGraceMs: 10_000,
       httpAdapter: 'express',
       role: 'all',
+      workerHealthPort: null,
       execution: {
         mode: 'bullmq', role: 'all', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
         lockDurationMs: 30_000, stalledIntervalMs: 30_000,
@@ -44,7 +45,7 @@ describe(loadEnv.name, () => {
       MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production',
       LOG_LEVEL: 'debug', MISSIONS_BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       REDIS_COMMAND_TIMEOUT_MS: '250', METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7',
-      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker', HTTP_ADAPTER: 'Fastify',
+      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker', HTTP_ADAPTER: 'Fastify', WORKER_HEALTH_PORT: '9464',
       MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
       MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000',
     });
@@ -56,6 +57,7 @@ describe(loadEnv.name, () => {
       rateLimit: { points: 100, durationSeconds: 10 },
       shutdownGraceMs: 2500, httpAdapter: 'fastify',
       role: 'worker',
+      workerHealthPort: 9464,
       execution: {
         mode: 'bullmq', role: 'worker', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
         lockDurationMs: 5000, stalledIntervalMs: 2000,
@@ -177,6 +179,10 @@ describe(loadEnv.name, () => {
 
   it.each(['localhost', '10.0.0.0/abc', '10.0.0.300'])('should refuse METRICS_ALLOW=%s', (allow) => {
     expect(() => loadEnv({ METRICS_ALLOW: allow })).toThrow(/METRICS_ALLOW: not an IP address or CIDR range/);
+  });
+
+  it.each(['0', '70000', 'x'])('should refuse WORKER_HEALTH_PORT=%s', (port) => {
+    expect(() => loadEnv({ WORKER_HEALTH_PORT: port })).toThrow(/WORKER_HEALTH_PORT must be an integer from 1 to 65535/);
   });
 
   it('should refuse an unknown HTTP_ADAPTER, naming the choices', () => {

@@ -41,6 +41,8 @@ export interface AppEnv {
   httpAdapter: HttpAdapterName;
   /** `worker` serves no HTTP; main.ts reads it. */
   role: MissionsRole;
+  /** With `role: worker`, the port of its `/health/*` probes; null: none. */
+  workerHealthPort: number | null;
   execution: MissionsExecutionOptions;
 }
 
@@ -206,12 +208,13 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   }
 
   const { role, execution } = executionSettings(raw, errors);
+  const workerHealthPort = read(raw, 'WORKER_HEALTH_PORT') === undefined ? null : integer(raw, 'WORKER_HEALTH_PORT', 0, [1, 65535], errors);
 
   if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
   return {
     port, redisUrl, redisClusterNodes, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv,
-    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs, role, execution,
+    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs, role, execution, workerHealthPort,
     httpAdapter: httpAdapter as HttpAdapterName,
   };
 }

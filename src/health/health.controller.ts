@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { HealthCheckResponse } from './health-check.response.js';
+import { QueueHealthIndicator } from './queue.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownHealthIndicator } from './shutdown.health.js';
 
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly shutdown: ShutdownHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly queue: QueueHealthIndicator,
   ) {}
 
   // Terminus's own Swagger schema is off: it loads @nestjs/swagger through require(), which
@@ -27,10 +29,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: not shutting down, and Redis answers PING within 1 s' })
+  @ApiOperation({ summary: 'Readiness: not shutting down, Redis answers PING within 1 s, BullMQ connections ready' })
   @ApiOkResponse({ type: HealthCheckResponse })
   @ApiServiceUnavailableResponse({ type: HealthCheckResponse, description: 'Not ready: `error` names the failing checks.' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.shutdown.isHealthy(), () => this.redis.isHealthy()]);
+    return this.health.check([() => this.shutdown.isHealthy(), () => this.redis.isHealthy(), () => this.queue.isHealthy()]);
   }
 }

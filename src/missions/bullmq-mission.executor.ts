@@ -27,6 +27,11 @@ export class BullMqMissionExecutor implements MissionExecutor, OnModuleInit, OnA
     private readonly cancelSignals: MissionCancelSignalsRepository,
   ) {}
 
+  /** Status of this process's BullMQ queue connection; null when it has none (in-process mode). */
+  get connectionStatus(): string | null {
+    return this.connection?.status ?? null;
+  }
+
   onModuleInit(): void {
     // Bound in every mode; only connects when it is the executor in use. Nest calls the hooks
     // twice, as this provider and as MISSION_EXECUTOR's value: connect once.

@@ -38,6 +38,11 @@ export class MissionJobWorker implements OnApplicationBootstrap, BeforeApplicati
     private readonly cancelSignals: MissionCancelSignalsRepository,
   ) {}
 
+  /** Status of this process's BullMQ worker connection; null when it runs no worker (mode or role). */
+  get connectionStatus(): string | null {
+    return this.connection?.status ?? null;
+  }
+
   /** After every onModuleInit, so handlers registered there exist before the first job runs. */
   async onApplicationBootstrap(): Promise<void> {
     const execution = this.options.execution;

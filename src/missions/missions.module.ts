@@ -8,6 +8,7 @@ import { MissionCancelSignalsRepository } from './mission-cancel-signals.reposit
 import { MissionHandlerExplorer } from './mission-handler.explorer.js';
 import { MissionHandlerRegistry } from './mission-handler.registry.js';
 import { MissionJobWorker } from './mission-job.worker.js';
+import { MissionQueueConnections } from './mission-queue-connections.js';
 import { MissionRecorder } from './mission-recorder.js';
 import { MissionRunner } from './mission-runner.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './missions.constants.js';
@@ -62,6 +63,7 @@ import { PrincipalRateLimitRepository } from './principal-rate-limit.repository.
     InProcessMissionExecutor,
     BullMqMissionExecutor,
     MissionJobWorker,
+    MissionQueueConnections,
     {
       provide: MISSION_EXECUTOR,
       inject: [MISSIONS_OPTIONS, InProcessMissionExecutor, BullMqMissionExecutor],
@@ -73,7 +75,7 @@ import { PrincipalRateLimitRepository } from './principal-rate-limit.repository.
     MissionEventHub,
     MissionEventStreamService,
   ],
-  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MISSIONS_OPTIONS],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MissionQueueConnections, MISSIONS_OPTIONS],
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(
