@@ -13,6 +13,7 @@ import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { deleteKeysUnder } from './lib/redis-keys.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const now = () => performance.timeOrigin + performance.now();
@@ -64,7 +65,6 @@ async function runBench() {
   const { values } = parseArgs({ options: { cancels: { type: 'string', default: '20' } } });
   const cancels = Number(values.cancels);
   if (!existsSync(dist('missions.module.js'))) throw new Error('dist/ is missing: run `npm run build` first.');
-  const { Redis } = await import('ioredis');
   const { MissionsService } = await import(dist('missions.service.js'));
 
   const prefix = `bench:cancel:${randomUUID().slice(0, 8)}:`;
@@ -102,14 +102,7 @@ async function runBench() {
     worker.send('stop');
     await new Promise((resolve) => worker.once('exit', resolve));
     await app.close();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
+    await deleteKeysUnder(REDIS_URL, prefix);
     console.error(`bench/cancel-latency: done; keys under ${prefix} deleted.`);
   }
 }

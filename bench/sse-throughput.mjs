@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { parseArgs } from 'node:util';
+import { deleteKeysUnder } from './lib/redis-keys.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -59,8 +60,8 @@ async function runBench() {
   const dist = new URL('../dist/missions/missions.module.js', import.meta.url);
   if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first.');
 
-  const [{ Module }, { NestFactory }, { EventEmitterModule }, { Redis }, jwt] = await Promise.all([
-    import('@nestjs/common'), import('@nestjs/core'), import('@nestjs/event-emitter'), import('ioredis'), import('jsonwebtoken'),
+  const [{ Module }, { NestFactory }, { EventEmitterModule }, jwt] = await Promise.all([
+    import('@nestjs/common'), import('@nestjs/core'), import('@nestjs/event-emitter'), import('jsonwebtoken'),
   ]);
   const { MissionsModule } = await import(dist);
   const { MissionsService } = await import(new URL('../dist/missions/missions.service.js', import.meta.url));
@@ -126,14 +127,7 @@ async function runBench() {
     }));
   } finally {
     await app.close();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
+    await deleteKeysUnder(REDIS_URL, prefix);
     console.error(`bench/sse-throughput: done; keys under ${prefix} deleted.`);
   }
 }

@@ -5,27 +5,14 @@
 // Uses Node built-ins only. test/support/local-redis-cluster.ts imports start/stop too.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './lib/ports.mjs';
 
 const HOST = '127.0.0.1';
 const STATE_FILE = 'cluster.json';
 export const DEFAULT_CLUSTER_DIR = join(tmpdir(), 'missions-redis-cluster');
-
-/** A port nothing listens on right now (the OS picks it). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function cli(port, ...args) {
   const result = spawnSync('redis-cli', ['-h', HOST, '-p', String(port), ...args], { encoding: 'utf8' });
@@ -49,7 +36,7 @@ async function until(what, probe, timeoutMs) {
 export async function startCluster({ dir = mkdtempSync(join(tmpdir(), 'missions-cluster-')), masters = 3 } = {}) {
   mkdirSync(dir, { recursive: true });
   const ports = [];
-  for (let i = 0; i < masters; i++) ports.push(await freePort());
+  for (let i = 0; i < masters; i++) ports.push(await freePort(HOST));
   for (const port of ports) {
     const nodeDir = join(dir, String(port));
     mkdirSync(nodeDir, { recursive: true });

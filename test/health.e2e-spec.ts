@@ -7,7 +7,7 @@ import request from 'supertest';
 import { HealthModule } from '../src/health/health.module.js';
 import { MissionsModule } from '../src/missions/missions.module.js';
 import { eventually } from './support/missions-app.js';
-import { startOwnRedisServer, type OwnRedisServer } from './support/own-redis-server.js';
+import { PrivateRedis } from './support/private-redis.js';
 import { uniquePrefix } from './support/redis-test-keys.js';
 import { TEST_SECRET } from './support/tokens.js';
 
@@ -45,12 +45,12 @@ async function startApp(redisUrl: string, extraImports: unknown[] = []): Promise
 }
 
 describe('Health probes', () => {
-  let redisServer: OwnRedisServer;
+  let redisServer: PrivateRedis;
   let app: INestApplication;
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    redisServer = await startOwnRedisServer();
+    redisServer = await PrivateRedis.start();
     app = await startApp(redisServer.url);
     http = request(app.getHttpServer());
   });
@@ -70,7 +70,7 @@ describe('Health probes', () => {
   });
 
   it('should answer readiness 503 within a second while Redis is down, liveness 200, and recover when it returns', async () => {
-    await redisServer.stop();
+    await redisServer.kill();
     try {
       const started = Date.now();
       const down = await eventually(async () => {
@@ -85,7 +85,7 @@ describe('Health probes', () => {
       expect(Date.now() - started).toBeLessThan(5000);
       await http.get('/health/live').expect(200);
     } finally {
-      await redisServer.start();
+      await redisServer.restart();
     }
     // ioredis reconnects with backoff (at most 2 s between attempts).
     await eventually(async () => (await http.get('/health/ready')).status === 200, 10_000);

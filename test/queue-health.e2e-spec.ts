@@ -8,19 +8,19 @@ import { HealthModule } from '../src/health/health.module.js';
 import { serveWorkerHealth } from '../src/health/worker-health-server.js';
 import { MissionsModule } from '../src/missions/missions.module.js';
 import { eventually } from './support/missions-app.js';
-import { startOwnRedisServer, type OwnRedisServer } from './support/own-redis-server.js';
+import { PrivateRedis } from './support/private-redis.js';
 import { freePort } from './support/ports.js';
 import { uniquePrefix } from './support/redis-test-keys.js';
 import { TEST_SECRET } from './support/tokens.js';
 
 describe('Readiness of a process that runs BullMQ', () => {
-  let redisServer: OwnRedisServer;
+  let redisServer: PrivateRedis;
   let app: INestApplication;
   let probes: Server;
   let probeUrl: string;
 
   beforeAll(async () => {
-    redisServer = await startOwnRedisServer();
+    redisServer = await PrivateRedis.start();
     const moduleRef = await Test.createTestingModule({
       imports: [
         EventEmitterModule.forRoot(),
@@ -58,7 +58,7 @@ describe('Readiness of a process that runs BullMQ', () => {
   });
 
   it('should answer 503 naming the queue connections while Redis is down, and recover', async () => {
-    await redisServer.stop();
+    await redisServer.kill();
     try {
       const down = await eventually(async () => {
         const res = await fetch(`${probeUrl}/health/ready`);
@@ -67,7 +67,7 @@ describe('Readiness of a process that runs BullMQ', () => {
       });
       expect(down.error?.queue?.worker).not.toBe('ready');
     } finally {
-      await redisServer.start();
+      await redisServer.restart();
     }
     await eventually(async () => (await fetch(`${probeUrl}/health/ready`)).status === 200, 15_000);
   });

@@ -2,21 +2,10 @@
 // Everything started here is stopped by stopAll(), also when the run fails.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/lib/ports.mjs';
 import { redisAnswers } from '../../scripts/lib/prepare.mjs';
 
 const children = new Set();
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function track(child, label) {
   children.add(child);
