@@ -87,6 +87,8 @@ describe('Missions HTTP while Redis is away', () => {
     const write = await timed(() => create('during-kill'));
     expectUnavailable(write);
     figures.push(`down: read 503 in ${read.ms.toFixed(0)} ms, write 503 in ${write.ms.toFixed(0)} ms`);
+    // Resuming an event stream reads Redis before the stream opens: same 503, not a 500.
+    expectUnavailable(await timed(() => http.get('/api/missions/events').set(auth).set('Last-Event-ID', '0-0')));
 
     const restarted = performance.now();
     await redis.restart();

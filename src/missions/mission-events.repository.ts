@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { compareStreamIds } from './event-stream-id.js';
 import { missionKeys } from './mission-keys.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
 import { blockingDuplicate, type MissionsRedisClient } from './redis-connection.js';
+import { isStoreUnavailable, storeRoundTrip } from './redis-store-errors.js';
 
 /** One entry of a tenant's durable event stream; `envelope` is the event's JSON as stored. */
 export interface StoredMissionEvent {
@@ -35,6 +37,7 @@ export class MissionEventsRepository {
   constructor(
     @InjectMissionsRedis() private readonly redis: MissionsRedisClient,
     @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+    @Optional() private readonly emitter?: EventEmitter2,
   ) {}
 
   streamKey(tenantId: string | null): string {
@@ -47,15 +50,29 @@ export class MissionEventsRepository {
    */
   async readAfter(tenantId: string | null, afterId: string, count: number): Promise<{ events: StoredMissionEvent[]; info: StreamInfo }> {
     const key = this.streamKey(tenantId);
-    const replies = await this.redis.pipeline().xrange(key, `(${afterId}`, '+', 'COUNT', count).exists(key).xinfo('STREAM', key).exec();
-    const [[rangeError, entries], ...info] = replies as [Error | null, unknown][];
+    const replies = await this.exec('read_events', this.redis.pipeline().xrange(key, `(${afterId}`, '+', 'COUNT', count).exists(key).xinfo('STREAM', key));
+    const [[rangeError, entries], ...info] = replies;
     if (rangeError) throw rangeError;
     return { events: toEvents(entries as RawEntry[]), info: parseInfo(info) };
   }
 
   async info(tenantId: string | null): Promise<StreamInfo> {
     const key = this.streamKey(tenantId);
-    return parseInfo((await this.redis.pipeline().exists(key).xinfo('STREAM', key).exec()) as [Error | null, unknown][]);
+    return parseInfo(await this.exec('stream_info', this.redis.pipeline().exists(key).xinfo('STREAM', key)));
+  }
+
+  /**
+   * One pipelined round trip. A pipeline does not reject when Redis is away: each reply slot
+   * carries the error instead. Those become a StoreUnavailableError (503); reply errors of the
+   * commands themselves (XINFO on a missing stream) stay in their slots for the caller.
+   */
+  private exec(operation: string, pipeline: ReturnType<MissionsRedisClient['pipeline']>): Promise<[Error | null, unknown][]> {
+    return storeRoundTrip(operation, async () => {
+      const replies = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+      const unavailable = replies.find(([error]) => isStoreUnavailable(error));
+      if (unavailable) throw unavailable[0];
+      return replies;
+    }, this.emitter);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Logger, Param, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Headers, Logger, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
@@ -10,6 +10,7 @@ import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { InjectMissionsOptions } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
 import { SseResponse } from './sse-response.js';
+import { StoreUnavailableFilter } from './store-unavailable.filter.js';
 
 const EVENT_STREAM = {
   description: 'Server-Sent Events: `id:` stream entry id, `event:` envelope type (or `gap`), `data:` envelope JSON; `: ping` heartbeats.',
@@ -27,6 +28,7 @@ const ACCESS_TOKEN = { name: 'access_token', required: false, description: "The 
 @ApiAuthenticated()
 @Controller('api/missions')
 @UseGuards(MissionsAuthGuard)
+@UseFilters(StoreUnavailableFilter)
 @AllowQueryToken()
 export class MissionsEventsController {
   private readonly logger = new Logger(MissionsEventsController.name);

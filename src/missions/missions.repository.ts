@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Injectable, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { StoreUnavailableError } from './errors/store-unavailable.error.js';
 import type {
   AppendLogCommand,
   ChangeStatusCommand,
@@ -32,14 +31,7 @@ import { MISSION_STATUSES, type Mission, type MissionStats, type MissionStatus }
 import { InjectMissionsOptions, InjectMissionsRedis } from './missions.constants.js';
 import type { ResolvedMissionsOptions } from './missions.options.js';
 import type { MissionsRedisClient } from './redis-connection.js';
-import { isStoreUnavailable } from './redis-store-errors.js';
-
-/** Emitted (EventEmitter2) for every failed Redis command of the repository; metrics count it. */
-export const MISSIONS_STORE_ERROR_EVENT = 'missions.store_error';
-export interface MissionsStoreErrorEvent {
-  operation: string;
-  kind: 'unavailable' | 'reply';
-}
+import { storeRoundTrip } from './redis-store-errors.js';
 
 type CreateReply = ['created'] | ['id_taken'] | ['idempotent', string];
 type ChangeStatusReply =
@@ -175,26 +167,8 @@ export class MissionsRepository {
     return statsFromRecord(await this.send('stats', () => this.redis.hgetall(this.keysFor(tenantId).stats)));
   }
 
-  /**
-   * Runs one Redis round trip. An unreachable or silent Redis becomes a StoreUnavailableError
-   * here, so nothing above the repository knows ioredis; the client's commandTimeout bounds the wait.
-   */
-  private async send<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch (error) {
-      const unavailable = isStoreUnavailable(error);
-      this.reportError({ operation, kind: unavailable ? 'unavailable' : 'reply' });
-      throw unavailable ? new StoreUnavailableError(operation, error) : error;
-    }
-  }
-
-  private reportError(event: MissionsStoreErrorEvent): void {
-    try {
-      this.emitter?.emit(MISSIONS_STORE_ERROR_EVENT, event);
-    } catch {
-      // A failing metrics listener must not replace the store error the caller needs to see.
-    }
+  private send<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    return storeRoundTrip(operation, command, this.emitter);
   }
 
   private get streamMaxLen(): string {
