@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,20 +17,32 @@ export default tseslint.config(
   },
   {
     // The domain stays free of the framework and of Redis.
-    files: ['src/missions/mission.types.ts', 'src/missions/mission-state.ts', 'src/missions/mission-events.ts', 'src/missions/mission-commands.ts', 'src/missions/mission-keys.ts', 'src/missions/event-stream-id.ts'],
+    files: ['libs/missions/src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'ioredis', 'bullmq'] }],
     },
   },
   {
     // Only the repository speaks Redis.
-    files: [
-      'src/missions/missions.controller.ts', 'src/missions/missions.service.ts', 'src/missions/mission-recorder.ts', 'src/missions/dto/**',
-      'src/missions/missions-events.controller.ts', 'src/missions/mission-event-stream.service.ts', 'src/missions/mission-event-hub.ts',
-      'src/missions/mission-event-subscription.ts', 'src/missions/sse-response.ts',
-    ],
+    files: ['libs/missions/src/{core,http,auth,execution,events}/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/missions/src/execution/bullmq/**', 'libs/missions/src/events/missions.publisher.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['ioredis'] }],
+    },
+  },
+  {
+    // Controllers and the service never touch the emitter: events go out through the publisher.
+    files: ['libs/missions/src/{core,http}/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['ioredis', '@nestjs/event-emitter'] }],
+    },
+  },
+  {
+    // The standalone service uses the library only through its public entry point.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/libs/missions/**', 'missions/*'] }],
     },
   },
 );

@@ -1,16 +1,17 @@
 /**
  * Native-ESM Jest (run with NODE_OPTIONS=--experimental-vm-modules, see package.json).
- * Unit specs live beside the code in src/, HTTP and multi-process specs in test/.
+ * Unit specs live beside the code (libs/missions/src/, src/), HTTP and multi-process specs in test/.
  * Type-checking is `npm run typecheck`; ts-jest only transpiles (isolatedModules) to stay fast.
  * @type {import('jest').Config}
  */
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/libs/missions/src', '<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The service imports the library by its package name; specs run it from its sources.
+  moduleNameMapper: { '^missions$': '<rootDir>/libs/missions/src/index.ts', '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },

@@ -17,7 +17,7 @@ import { deleteKeysUnder } from './lib/redis-keys.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const now = () => performance.timeOrigin + performance.now();
-const dist = (path) => new URL(`../dist/missions/${path}`, import.meta.url);
+const dist = (path) => new URL(`../libs/missions/dist/${path}`, import.meta.url);
 
 if (process.argv[2] === '--worker') await runWorker(process.argv[3]);
 else await runBench();
@@ -44,7 +44,7 @@ async function boot(prefix, role) {
 
 /** Child: a worker-only instance whose handler reports when it starts and when its signal fires. */
 async function runWorker(prefix) {
-  const { MissionHandlerRegistry } = await import(dist('mission-handler.registry.js'));
+  const { MissionHandlerRegistry } = await import(dist('execution/mission-handler.registry.js'));
   const app = await boot(prefix, 'worker');
   app.get(MissionHandlerRegistry).register('wait-for-cancel', async ({ mission, signal }) => {
     process.send({ started: mission.id });
@@ -65,7 +65,7 @@ async function runBench() {
   const { values } = parseArgs({ options: { cancels: { type: 'string', default: '20' } } });
   const cancels = Number(values.cancels);
   if (!existsSync(dist('missions.module.js'))) throw new Error('dist/ is missing: run `npm run build` first.');
-  const { MissionsService } = await import(dist('missions.service.js'));
+  const { MissionsService } = await import(dist('core/missions.service.js'));
 
   const prefix = `bench:cancel:${randomUUID().slice(0, 8)}:`;
   const app = await boot(prefix, 'api');

@@ -57,14 +57,14 @@ async function runBench() {
   });
   const [missions, concurrency, clients] = [values.missions, values.concurrency, values.clients].map(Number);
   if (!['live', 'catch-up'].includes(values.mode)) throw new Error('--mode must be live or catch-up');
-  const dist = new URL('../dist/missions/missions.module.js', import.meta.url);
+  const dist = new URL('../libs/missions/dist/missions.module.js', import.meta.url);
   if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first.');
 
   const [{ Module }, { NestFactory }, { EventEmitterModule }, jwt] = await Promise.all([
     import('@nestjs/common'), import('@nestjs/core'), import('@nestjs/event-emitter'), import('jsonwebtoken'),
   ]);
   const { MissionsModule } = await import(dist);
-  const { MissionsService } = await import(new URL('../dist/missions/missions.service.js', import.meta.url));
+  const { MissionsService } = await import(new URL('../libs/missions/dist/core/missions.service.js', import.meta.url));
 
   const prefix = `bench:sse:${randomUUID().slice(0, 8)}:`;
   const secret = randomUUID();

@@ -6,7 +6,7 @@ import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerParams } from './logging/logger-params.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { MissionsModule } from './missions/missions.module.js';
+import { MissionsModule } from 'missions';
 import { ShutdownModule } from './shutdown/shutdown.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */

@@ -10,7 +10,7 @@ import type { AppEnv, HttpAdapterName } from './config/env.js';
 import { loadEnv } from './config/env.js';
 import { serveWorkerHealth } from './health/worker-health-server.js';
 import { createFastifyAdapter } from './http/fastify-adapter.js';
-import { configureHttp } from './http-setup.js';
+import { configureHttp } from './http/http-setup.js';
 import { setupOpenApi } from './openapi.js';
 
 const logger = new Logger('Bootstrap');

@@ -4,12 +4,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import type { Principal } from '../src/auth/principal.js';
-import { MissionHandlerRegistry } from '../src/missions/mission-handler.registry.js';
-import { MissionsModule } from '../src/missions/missions.module.js';
-import { MissionsService } from '../src/missions/missions.service.js';
+import type { Principal } from '../libs/missions/src/domain/principal.js';
+import { MissionHandlerRegistry } from '../libs/missions/src/execution/mission-handler.registry.js';
+import { MissionsModule } from '../libs/missions/src/missions.module.js';
+import { MissionsService } from '../libs/missions/src/core/missions.service.js';
 import { eventually } from './support/missions-app.js';
-import type { MissionsRedisClient } from '../src/missions/redis-connection.js';
+import type { MissionsRedisClient } from '../libs/missions/src/store/redis-connection.js';
 import { connectTestRedis, deleteKeys, uniquePrefix } from './support/redis-test-keys.js';
 
 /** The host's own authentication: a header names the user; no JWT anywhere. */

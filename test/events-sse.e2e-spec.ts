@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { MissionEventHub, connectionName } from '../src/missions/mission-event-hub.js';
-import { missionKeys } from '../src/missions/mission-keys.js';
-import { masterNodes, type MissionsRedisClient } from '../src/missions/redis-connection.js';
+import { MissionEventHub, connectionName } from '../libs/missions/src/events/mission-event-hub.js';
+import { missionKeys } from '../libs/missions/src/store/mission-keys.js';
+import { masterNodes, type MissionsRedisClient } from '../libs/missions/src/store/redis-connection.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { connectTestRedis } from './support/redis-test-keys.js';
 import { SseClient, type SseFrame } from './support/sse-client.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import request from 'supertest';
-import type { MissionEventEnvelope } from '../src/missions/mission-events.js';
+import type { MissionEventEnvelope } from '../libs/missions/src/domain/mission-events.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { bearer, token } from './support/tokens.js';
 

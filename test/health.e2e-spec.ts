@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { HealthModule } from '../src/health/health.module.js';
-import { MissionsModule } from '../src/missions/missions.module.js';
+import { MissionsModule } from '../libs/missions/src/missions.module.js';
 import { eventually } from './support/missions-app.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { uniquePrefix } from './support/redis-test-keys.js';

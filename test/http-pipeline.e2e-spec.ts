@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { loadEnv } from '../src/config/env.js';
-import { configureHttp, type HttpSettings } from '../src/http-setup.js';
+import { configureHttp, type HttpSettings } from '../src/http/http-setup.js';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { bearer, token } from './support/tokens.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import type { MissionsRedisClient } from '../src/missions/redis-connection.js';
+import type { MissionsRedisClient } from '../libs/missions/src/store/redis-connection.js';
 import request from 'supertest';
-import { missionJobId } from '../src/missions/mission-job.js';
+import { missionJobId } from '../libs/missions/src/execution/bullmq/mission-job.js';
 import { eventually } from './support/missions-app.js';
 import { connectTestRedis, deleteKeys, testBullmqConnection, testRedisEnv, uniquePrefix } from './support/redis-test-keys.js';
 import { builtMain } from './support/built-service.js';

@@ -8,7 +8,7 @@ import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swa
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
-import { MissionsModule } from '../src/missions/missions.module.js';
+import { MissionsModule } from '../libs/missions/src/missions.module.js';
 import { buildOpenApiDocument, serializeOpenApi, setupOpenApi } from '../src/openapi.js';
 import { controllerRoutes, type ControllerRoute } from './support/controller-routes.js';
 import { testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { HealthModule } from '../src/health/health.module.js';
 import { serveWorkerHealth } from '../src/health/worker-health-server.js';
-import { MissionsModule } from '../src/missions/missions.module.js';
+import { MissionsModule } from '../libs/missions/src/missions.module.js';
 import { eventually } from './support/missions-app.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { freePort } from './support/ports.js';

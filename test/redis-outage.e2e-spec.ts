@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { MetricsModule } from '../src/metrics/metrics.module.js';
-import { MissionsRepository } from '../src/missions/missions.repository.js';
+import { MissionsRepository } from '../libs/missions/src/store/missions.repository.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { seriesValue } from './support/prometheus-text.js';

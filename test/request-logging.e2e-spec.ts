@@ -6,9 +6,9 @@ import { Logger, LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
 import { HealthModule } from '../src/health/health.module.js';
 import { loggerParams } from '../src/logging/logger-params.js';
-import { MissionsModule } from '../src/missions/missions.module.js';
+import { MissionsModule } from '../libs/missions/src/missions.module.js';
 import { eventually } from './support/missions-app.js';
-import type { MissionsRedisClient } from '../src/missions/redis-connection.js';
+import type { MissionsRedisClient } from '../libs/missions/src/store/redis-connection.js';
 import { connectTestRedis, deleteKeys, testRedisOptions, uniquePrefix } from './support/redis-test-keys.js';
 import { bearer, TEST_SECRET, token } from './support/tokens.js';
 

@@ -1,7 +1,7 @@
 // What a mission costs in Redis: INFO memory deltas and MEMORY USAGE per key, broken down by
 // what each key is for, next to the size of the mission's JSON.
-import { MissionResponse } from '../../dist/missions/dto/mission.response.js';
-import { missionFromRecord } from '../../dist/missions/mission-record.js';
+import { MissionResponse } from '../../libs/missions/dist/http/dto/mission.response.js';
+import { missionFromRecord } from '../../libs/missions/dist/store/mission-record.js';
 import { oldKeys } from '../servers/old-pattern-store.mjs';
 
 export async function usedMemory(redis) {

@@ -7,8 +7,8 @@
 //   does not grow with the tenant. Several times faster: this is what fills the 1M tenant.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { indexMember, missionKeys } from '../../dist/missions/mission-keys.js';
-import { missionToFields, serializeLogEntry } from '../../dist/missions/mission-record.js';
+import { indexMember, missionKeys } from '../../libs/missions/dist/store/mission-keys.js';
+import { missionToFields, serializeLogEntry } from '../../libs/missions/dist/store/mission-record.js';
 import { benchPrincipal, projectStack } from './project-stack.mjs';
 
 export class ProjectSeeder {

@@ -2,11 +2,11 @@
 // baseline serves with it and the seeder loads with it, so both do exactly the project's Redis work.
 import 'reflect-metadata';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { MissionRecorder } from '../../dist/missions/mission-recorder.js';
-import { resolveMissionsOptions } from '../../dist/missions/missions.options.js';
-import { MissionsPublisher } from '../../dist/missions/missions.publisher.js';
-import { MissionsRepository } from '../../dist/missions/missions.repository.js';
-import { MissionsService } from '../../dist/missions/missions.service.js';
+import { MissionRecorder } from '../../libs/missions/dist/events/mission-recorder.js';
+import { resolveMissionsOptions } from '../../libs/missions/dist/options/missions.options.js';
+import { MissionsPublisher } from '../../libs/missions/dist/events/missions.publisher.js';
+import { MissionsRepository } from '../../libs/missions/dist/store/missions.repository.js';
+import { MissionsService } from '../../libs/missions/dist/core/missions.service.js';
 
 // The bench moves missions PENDING -> CANCELLED only, which never reaches the executor.
 const noExecution = {

@@ -2,7 +2,7 @@
 // Lua scripts from dist/ (so the very same Redis work per request), with no framework, no
 // token verification and no DTO validation. The ceiling for the project's own overhead.
 import { Redis } from 'ioredis';
-import { MissionResponse, MissionStatsResponse } from '../../dist/missions/dto/mission.response.js';
+import { MissionResponse, MissionStatsResponse } from '../../libs/missions/dist/http/dto/mission.response.js';
 import { tenantOfBearer } from '../lib/fixtures.mjs';
 import { benchPrincipal, projectStack } from '../lib/project-stack.mjs';
 import { serve } from './http-kit.mjs';

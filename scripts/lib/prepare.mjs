@@ -1,7 +1,8 @@
 // Shared by `npm start` and `npm test`: make a fresh clone runnable with only Node and
 // redis-server installed. Uses Node built-ins only, since node_modules may not exist yet.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,28 @@ export function ensureDependencies() {
   if (existsSync(installed) && sameVersions(readJson(installed), readJson(`${root}package-lock.json`))) return;
   console.error('[prepare] installing dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/**
+ * `npm run build` when the library's or the service's compiled output is missing or older than
+ * a source: the multi-process specs run dist/main.js, which loads the library from its package.
+ */
+export function ensureBuilt() {
+  const outputs = [`${root}dist/main.js`, `${root}libs/missions/dist/index.js`];
+  const built = Math.min(...outputs.map((path) => (existsSync(path) ? statSync(path).mtimeMs : 0)));
+  const sources = Math.max(newestMs(`${root}src`), newestMs(`${root}libs/missions/src`), statSync(`${root}package.json`).mtimeMs);
+  if (built >= sources) return;
+  console.error('[prepare] building the library and the service (sources newer than dist/)…');
+  run('npm', ['run', '-s', 'build']);
+}
+
+function newestMs(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));

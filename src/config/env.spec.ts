@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import jwt from 'jsonwebtoken';
-import { resolveMissionsOptions } from '../missions/missions.options.js';
+import { resolveMissionsOptions } from 'missions';
 import { DEV_JWT_SECRET, loadEnv, missionsOptionsFromEnv } from './env.js';
 
 const spki = { type: 'spki', format: 'pem' } as const;

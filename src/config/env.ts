@@ -1,10 +1,10 @@
 import type { LevelWithSilent } from 'pino';
-import { jwtVerificationFor } from '../auth/jwt-verification.js';
+import { jwtVerificationFor } from 'missions';
 import { LOG_LEVELS } from '../logging/logger-params.js';
 import { allowListFrom } from '../metrics/metrics-access.guard.js';
 import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
-import type { MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRole } from '../missions/missions.options.js';
-import { parseClusterNodes, type RedisClusterNode } from '../missions/redis-connection.js';
+import type { MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRole } from 'missions';
+import { parseClusterNodes, type RedisClusterNode } from 'missions';
 
 /**
  * Signs and verifies tokens when no key is configured outside production, so `npm start` and

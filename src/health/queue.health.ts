@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { MissionQueueConnections } from '../missions/mission-queue-connections.js';
+import { MissionQueueConnections } from 'missions';
 
 /** Up when every BullMQ connection of this process is ready (trivially, when it has none). */
 @Injectable()

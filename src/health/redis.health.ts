@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { MissionsHealthRepository } from '../missions/missions-health.repository.js';
+import { MissionsHealthRepository } from 'missions';
 
 /** A PING slower than this counts as down: a probe must answer well within its own timeout. */
 export const REDIS_PING_TIMEOUT_MS = 1000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { MissionEventEnvelope } from '../missions/mission-events.js';
-import { MISSIONS_STORE_ERROR_EVENT, type MissionsStoreErrorEvent } from '../missions/redis-store-errors.js';
+import type { MissionEventEnvelope } from 'missions';
+import { MISSIONS_STORE_ERROR_EVENT, type MissionsStoreErrorEvent } from 'missions';
 import { MissionsMetrics } from './missions-metrics.js';
 
 const OUTCOMES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);

@@ -1,34 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function newestSourceMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 /**
- * The entry point of the compiled service, as `npm run start:prod` runs it: dist/main.js when
- * it is newer than every source (CI builds before testing), else a fresh compile in a temp dir.
+ * The entry point of the compiled service, as `npm run start:prod` runs it. `npm test` builds
+ * the library and the service first when a source is newer than dist/ (scripts/lib/prepare.mjs),
+ * so the service runs the library through its package entry point exactly as deployed.
  */
 export function builtMain(): { main: string; cleanup(): void } {
-  const dist = join(root, 'dist', 'main.js');
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSourceMs(join(root, 'src'))) return { main: dist, cleanup: () => undefined };
-  // Laid out like the project (root/package.json beside root/dist/): the service reads ../package.json.
-  const tmpRoot = mkdtempSync(join(tmpdir(), 'missions-build-'));
-  const outDir = join(tmpRoot, 'dist');
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir, '--sourceMap', 'false'], { cwd: root });
-  cpSync(join(root, 'src/missions/scripts'), join(outDir, 'missions/scripts'), { recursive: true });
-  // "type": "module", and the project's packages, as dist/ would see them.
-  cpSync(join(root, 'package.json'), join(tmpRoot, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(tmpRoot, 'node_modules'));
-  return { main: join(outDir, 'main.js'), cleanup: () => rmSync(tmpRoot, { recursive: true, force: true }) };
+  const main = join(root, 'dist', 'main.js');
+  if (!existsSync(main) || !existsSync(join(root, 'libs/missions/dist/index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` (npm test does it when sources changed).');
+  }
+  return { main, cleanup: () => undefined };
 }

@@ -4,9 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createFastifyAdapter } from '../../src/http/fastify-adapter.js';
-import { MissionsModule } from '../../src/missions/missions.module.js';
-import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
-import type { MissionsRedisClient } from '../../src/missions/redis-connection.js';
+import { MissionsModule } from '../../libs/missions/src/missions.module.js';
+import type { MissionsModuleOptions } from '../../libs/missions/src/options/missions.options.js';
+import type { MissionsRedisClient } from '../../libs/missions/src/store/redis-connection.js';
 import { connectTestRedis, deleteKeys, testRedisOptions, uniquePrefix } from './redis-test-keys.js';
 import { TEST_SECRET } from './tokens.js';
 

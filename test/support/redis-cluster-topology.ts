@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { startCluster, stopCluster, type LocalRedisCluster } from '../../scripts/redis-cluster.mjs';
-import { createRedisConnection, parseClusterNodes, untilReady } from '../../src/missions/redis-connection.js';
+import { createRedisConnection, parseClusterNodes, untilReady } from '../../libs/missions/src/store/redis-connection.js';
 import { onTestCluster } from './redis-test-keys.js';
 
 export { stopNode } from '../../scripts/redis-cluster.mjs';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
-import type { MissionsModuleOptions } from '../../src/missions/missions.options.js';
+import type { MissionsModuleOptions } from '../../libs/missions/src/options/missions.options.js';
 import {
   BULLMQ_CONNECTION_OVERRIDES,
   createRedisConnection,
@@ -9,7 +9,7 @@ import {
   untilReady,
   type MissionsRedisClient,
   type RedisConnectionConfig,
-} from '../../src/missions/redis-connection.js';
+} from '../../libs/missions/src/store/redis-connection.js';
 
 /** A key prefix no other run uses, so specs can share the machine's Redis. */
 export function uniquePrefix(label: string): string {

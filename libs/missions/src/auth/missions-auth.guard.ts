@@ -1,0 +1,67 @@
+import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
+import { InjectMissionsOptions } from '../options/missions.constants.js';
+import type { ResolvedMissionsOptions } from '../options/missions.options.js';
+import { MISSIONS_JWT_STRATEGY } from './missions-jwt.strategy.js';
+import type { Principal } from '../domain/principal.js';
+import { isPrincipal } from './principal-from-claims.js';
+import { MISSIONS_PUBLIC_KEY } from './public.decorator.js';
+import { allowQueryToken, MISSIONS_QUERY_TOKEN_KEY } from './query-token.js';
+
+/**
+ * Authenticates every missions route except those marked `@Public()`, and puts the caller's
+ * {@link Principal} on `request.user`. In `auth.mode: 'jwt'` it verifies the Bearer token with
+ * the `missions-jwt` passport strategy; in `'host'` it asks `auth.resolvePrincipal(request)`
+ * (default: `request.user`). Anything else answers Nest's standard 401.
+ *
+ * Extend it and override the protected hooks to adapt it, e.g. `resolvePrincipal`.
+ */
+@Injectable()
+export class MissionsAuthGuard implements CanActivate {
+  // Composed rather than inherited, so host mode never touches passport.
+  private readonly jwtGuard?: IAuthGuard;
+
+  constructor(
+    protected readonly reflector: Reflector,
+    @InjectMissionsOptions() protected readonly options: ResolvedMissionsOptions,
+  ) {
+    if (options.auth.mode === 'jwt') this.jwtGuard = new (AuthGuard(MISSIONS_JWT_STRATEGY))();
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.isPublic(context)) return true;
+    const principal = await this.resolvePrincipal(context);
+    // Checked here, not in each source, so an overridden resolvePrincipal is held to it too.
+    if (!isPrincipal(principal)) throw new UnauthorizedException();
+    this.getRequest(context).user = principal;
+    return true;
+  }
+
+  /** Whether the route or its controller is marked `@Public()`. */
+  protected isPublic(context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean>(MISSIONS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
+  }
+
+  /** Whether the route or its controller is marked `@AllowQueryToken()` (jwt mode only). */
+  protected allowsQueryToken(context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean>(MISSIONS_QUERY_TOKEN_KEY, [context.getHandler(), context.getClass()]) === true;
+  }
+
+  /** The caller, or null/undefined for 401. May also throw an HTTP exception of its own. */
+  protected async resolvePrincipal(context: ExecutionContext): Promise<Principal | null | undefined> {
+    const request = this.getRequest(context);
+    const auth = this.options.auth;
+    if (auth.mode === 'host') {
+      return auth.resolvePrincipal ? auth.resolvePrincipal(request) : (request.user as Principal | undefined);
+    }
+    if (this.allowsQueryToken(context)) allowQueryToken(request);
+    // Throws 401 itself when the token is missing or invalid; on success sets request.user.
+    await this.jwtGuard!.canActivate(context);
+    return request.user as Principal;
+  }
+
+  protected getRequest(context: ExecutionContext): { user?: unknown } {
+    return context.switchToHttp().getRequest();
+  }
+}

@@ -1,0 +1,118 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import type { MissionsRedisClient } from '../../store/redis-connection.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bullmqConnection, queuePrefix } from './bullmq-connection.js';
+import { MissionCancelSignalsRepository } from '../../store/mission-cancel-signals.repository.js';
+import { missionJobId, type MissionJobData } from './mission-job.js';
+import { MissionRunner } from '../mission-runner.js';
+import { InjectMissionsOptions } from '../../options/missions.constants.js';
+import type { ResolvedMissionsOptions } from '../../options/missions.options.js';
+import { MissionsRepository } from '../../store/missions.repository.js';
+
+const SHUTDOWN_GRACE_MS = 5000;
+
+interface ActiveRun {
+  mission: MissionJobData;
+  controller: AbortController;
+}
+
+/**
+ * The BullMQ worker of a `worker` or `all` process: takes mission jobs and runs them with
+ * MissionRunner. Delivery is at least once: a job whose worker died is taken again once its
+ * lock expires, so handlers should be idempotent. A job whose mission is no longer RUNNING
+ * (cancelled while queued, or ended by an earlier delivery) stops before the handler.
+ */
+@Injectable()
+export class MissionJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MissionJobWorker.name);
+  private readonly active = new Map<string, ActiveRun>();
+  private worker: Worker<MissionJobData> | null = null;
+  private connection: MissionsRedisClient | null = null;
+  private statusCheck: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+    private readonly repository: MissionsRepository,
+    private readonly runner: MissionRunner,
+    private readonly cancelSignals: MissionCancelSignalsRepository,
+  ) {}
+
+  /** Status of this process's BullMQ worker connection; null when it runs no worker (mode or role). */
+  get connectionStatus(): string | null {
+    return this.connection?.status ?? null;
+  }
+
+  /** After every onModuleInit, so handlers registered there exist before the first job runs. */
+  async onApplicationBootstrap(): Promise<void> {
+    const execution = this.options.execution;
+    if (execution.mode !== 'bullmq' || execution.role === 'api') return;
+    // Subscribed before taking jobs, so no run can miss its cancel.
+    await this.cancelSignals.subscribe((mission) => this.abort(missionJobId(mission.tenantId, mission.missionId)));
+    this.statusCheck = setInterval(() => void this.abortRunsNoLongerRunning(), execution.statusCheckMs).unref();
+    this.connection = bullmqConnection(this.options, 'missions-worker');
+    this.worker = new Worker<MissionJobData>(execution.queueName, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: queuePrefix(this.options),
+      concurrency: execution.concurrency,
+      lockDuration: execution.lockDurationMs,
+      stalledInterval: execution.stalledIntervalMs,
+    });
+    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+    this.worker.on('error', (error) => this.logger.warn(`worker: ${error.message}`));
+    await this.worker.waitUntilReady();
+  }
+
+  /** Lets running missions finish for a grace period; after it, their jobs are left to the stalled check of another worker. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.statusCheck);
+    if (this.worker) {
+      const closed = this.worker.close().catch((error: unknown) => this.logger.warn(`closing worker: ${String(error)}`));
+      await Promise.race([closed, sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false })]);
+    }
+    await this.cancelSignals.close();
+    await this.connection?.quit().catch(() => this.connection?.disconnect());
+  }
+
+  private async process(job: Job<MissionJobData>): Promise<void> {
+    const { tenantId, missionId } = job.data;
+    const key = missionJobId(tenantId, missionId);
+    const controller = new AbortController();
+    // Registered before the status read: a cancel landing after that read still aborts the run.
+    this.active.set(key, { mission: job.data, controller });
+    try {
+      const mission = await this.repository.findMission(tenantId, missionId);
+      if (mission?.status !== 'RUNNING' || controller.signal.aborted) return;
+      const number = job.attemptsMade + 1;
+      await this.runner.run(mission, controller.signal, { number, final: number >= (job.opts.attempts ?? 1) });
+    } finally {
+      this.active.delete(key);
+    }
+  }
+
+  private abort(key: string): void {
+    this.active.get(key)?.controller.abort();
+  }
+
+  /** The backstop of the pub/sub signal, which a disconnected worker can miss. */
+  private async abortRunsNoLongerRunning(): Promise<void> {
+    for (const [key, run] of this.active) {
+      const mission = await this.repository.findMission(run.mission.tenantId, run.mission.missionId).catch(() => undefined);
+      if (mission === null || (mission && mission.status !== 'RUNNING')) this.abort(key);
+    }
+  }
+
+  /**
+   * The runner records FAILED itself on the last attempt, so a job that still ends failed
+   * lost its run (its worker died too often, or Redis failed under it): fail the mission here.
+   */
+  private async onFailed(job: Job<MissionJobData> | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    try {
+      if ((await job.getState()) !== 'failed') return;
+      await this.runner.failLostRun(job.data.tenantId, job.data.missionId, error.message);
+    } catch (writeError) {
+      this.logger.error(`could not record failure of mission ${job.data.missionId}: ${String(writeError)}`);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import type { MissionHandler } from './mission-handler.js';
+import type { Mission } from '../domain/mission.types.js';
+
+/**
+ * Handlers per mission type, registered by the host app (e.g. in `onModuleInit`):
+ * `registry.register('deploy', async (ctx) => …)`. A mission whose `data.type` has no
+ * handler runs the old service's demo behaviour.
+ */
+@Injectable()
+export class MissionHandlerRegistry {
+  private readonly handlers = new Map<string, MissionHandler>();
+
+  register(type: string, handler: MissionHandler): void {
+    if (this.handlers.has(type)) throw new Error(`A mission handler for type "${type}" is already registered.`);
+    this.handlers.set(type, handler);
+  }
+
+  /** The handler for the mission's `data.type`, if one is registered. */
+  handlerFor(mission: Mission): MissionHandler | undefined {
+    const type = mission.data['type'];
+    return typeof type === 'string' ? this.handlers.get(type) : undefined;
+  }
+}

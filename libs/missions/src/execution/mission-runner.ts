@@ -1,0 +1,122 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { demoMissionHandler } from './demo-mission.handler.js';
+import type { EventActor } from '../domain/mission-events.js';
+import type { MissionHandler, MissionHandlerContext } from './mission-handler.js';
+import { MissionHandlerRegistry } from './mission-handler.registry.js';
+import { MissionRecorder } from '../events/mission-recorder.js';
+import type { LogLevel, Mission } from '../domain/mission.types.js';
+import { InjectMissionsOptions } from '../options/missions.constants.js';
+import type { ResolvedMissionsOptions } from '../options/missions.options.js';
+
+/** Which run of a mission this is, as the executor knows it. */
+export interface RunAttempt {
+  /** 1 for the first run. */
+  number: number;
+  /** No retry follows a failure of this run, so it records FAILED itself. */
+  final: boolean;
+}
+
+const ONLY_ATTEMPT: RunAttempt = { number: 1, final: true };
+
+class MissionTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`Mission timed out after ${timeoutMs} ms`);
+    this.name = 'MissionTimeoutError';
+  }
+}
+
+type Log = (level: LogLevel, message: string, data?: Record<string, unknown>) => Promise<void>;
+
+// Changes the system makes on its own carry no principal.
+const systemActor = (tenantId: string | null): EventActor => ({ tenantId, principalId: null });
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs one RUNNING mission to its end, wherever it executes: logs start and finish, runs
+ * the handler for its type (or the demo), and ends it COMPLETED or FAILED. A cancelled run
+ * (aborted signal) writes nothing more: CANCELLED was already recorded by whoever cancelled.
+ * A failure of a run that will be retried is logged as a warning and rethrown to the executor.
+ * Every status change goes through the change-status script's allowed-from check, so a run
+ * repeated after a crash can never end a mission twice.
+ */
+@Injectable()
+export class MissionRunner {
+  private readonly logger = new Logger(MissionRunner.name);
+
+  constructor(
+    private readonly recorder: MissionRecorder,
+    private readonly handlers: MissionHandlerRegistry,
+    @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+  ) {}
+
+  async run(mission: Mission, cancelled: AbortSignal, attempt: RunAttempt = ONLY_ATTEMPT): Promise<void> {
+    const actor = systemActor(mission.tenantId);
+    const log: Log = async (level, message, data = {}) => {
+      await this.recorder.appendLog(mission.tenantId, mission.id, { timestamp: Date.now() / 1000, level, message, data }, actor);
+    };
+    const handler = this.handlers.handlerFor(mission) ?? demoMissionHandler(this.options.demoStepMs);
+    try {
+      await log('info', 'Mission execution started', attempt.number > 1 ? { attempt: attempt.number } : {});
+      const result = await this.runHandler(handler, mission, cancelled, log);
+      if (cancelled.aborted) return;
+      await log('info', 'Mission execution finished', { result: result ?? {} });
+      await this.recorder.changeStatus(mission.tenantId, mission.id, 'COMPLETED', actor);
+    } catch (error) {
+      if (cancelled.aborted) return;
+      if (!attempt.final && !(error instanceof MissionTimeoutError)) {
+        await log('warning', `Mission attempt ${attempt.number} failed, will retry: ${messageOf(error)}`, { error: messageOf(error) });
+        throw error;
+      }
+      await this.fail(mission, actor, error, log);
+    }
+  }
+
+  /**
+   * Ends a RUNNING mission FAILED when its run was lost without the runner seeing it end (its
+   * worker died too often). Status first: only the caller that wins the change writes the entry.
+   */
+  async failLostRun(tenantId: string | null, missionId: string, reason: string): Promise<void> {
+    const actor = systemActor(tenantId);
+    const result = await this.recorder.changeStatus(tenantId, missionId, 'FAILED', actor);
+    if (result.kind !== 'changed') return;
+    const entry = { timestamp: Date.now() / 1000, level: 'error' as const, message: `Mission execution failed: ${reason}`, data: { error: reason } };
+    await this.recorder.appendLog(tenantId, missionId, entry, actor);
+  }
+
+  /** Runs the handler with a signal that fires on cancel or timeout; a timeout wins even over a handler that ignores it. */
+  private async runHandler(handler: MissionHandler, mission: Mission, cancelled: AbortSignal, log: Log) {
+    const timeoutMs = this.options.execution.timeoutMs;
+    const timeout = new AbortController();
+    const context: MissionHandlerContext = {
+      mission,
+      signal: AbortSignal.any([cancelled, timeout.signal]),
+      log,
+      progress: (percent) => log('debug', 'Mission progress', { percent }),
+    };
+    if (timeoutMs === 0) return handler(context);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new MissionTimeoutError(timeoutMs);
+        timeout.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([handler(context), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async fail(mission: Mission, actor: EventActor, error: unknown, log: Log): Promise<void> {
+    const message = messageOf(error);
+    try {
+      await log('error', `Mission execution failed: ${message}`, { error: message });
+      await this.recorder.changeStatus(mission.tenantId, mission.id, 'FAILED', actor);
+    } catch (writeError) {
+      // Redis is unreachable: the mission stays RUNNING; there is nobody left to tell but the log.
+      this.logger.error(`could not record failure of mission ${mission.id}: ${String(writeError)}`);
+    }
+  }
+}

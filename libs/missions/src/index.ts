@@ -1,0 +1,76 @@
+/**
+ * The public entry point of the `missions` package: everything a host app imports. Nothing a
+ * user needs sits behind a deep import; what is not exported here is internal.
+ */
+
+// The module and its options
+export { MissionsModule } from './missions.module.js';
+export {
+  MissionsOptionsError,
+  resolveMissionsOptions,
+  type MissionsAuthOptions,
+  type MissionsExecutionOptions,
+  type MissionsJwtOptions,
+  type MissionsModuleOptions,
+  type MissionsRedisClient,
+  type MissionsRole,
+  type RedisClusterNode,
+  type RedisConnectionConfig,
+  type ResolvedExecutionOptions,
+  type ResolvedMissionsOptions,
+} from './options/missions.options.js';
+export {
+  InjectMissionExecutor,
+  InjectMissionsOptions,
+  InjectMissionsRedis,
+  MISSION_EXECUTOR,
+  MISSIONS_OPTIONS,
+  MISSIONS_REDIS,
+} from './options/missions.constants.js';
+
+// Programmatic use
+export { MissionsService, type CreateOutcome } from './core/missions.service.js';
+export type { CreateMissionInput, LogPage, MissionPage, MissionRef } from './domain/mission-commands.js';
+
+// Execution: handlers per mission type, and the executor seam
+export { MissionHandler } from './execution/mission-handler.decorator.js';
+export { MissionHandlerRegistry } from './execution/mission-handler.registry.js';
+export type { MissionHandler as MissionHandlerFunction, MissionHandlerContext } from './execution/mission-handler.js';
+export type { MissionExecutor } from './execution/mission-executor.js';
+export { MissionQueueConnections, type QueueConnectionState } from './execution/bullmq/mission-queue-connections.js';
+
+// The domain
+export { MISSION_STATUSES, LOG_LEVELS, isMissionStatus } from './domain/mission.types.js';
+export type { JsonObject, LogLevel, Mission, MissionLogEntry, MissionStats, MissionStatus } from './domain/mission.types.js';
+export { allowedSources, isTerminal, transitionAllowed } from './domain/mission-state.js';
+export { EVENT_SOURCE, MissionEventType, missionTarget } from './domain/mission-events.js';
+export type { EventActor, MissionEventEnvelope } from './domain/mission-events.js';
+export type { Principal } from './domain/principal.js';
+
+// Auth
+export { MissionsAuthGuard } from './auth/missions-auth.guard.js';
+export { CurrentPrincipal } from './auth/current-principal.decorator.js';
+export { Public } from './auth/public.decorator.js';
+export { AllowQueryToken } from './auth/query-token.js';
+export { isPrincipal, principalFromClaims } from './auth/principal-from-claims.js';
+export { jwtVerificationFor, JWT_CLOCK_TOLERANCE_SECONDS, type JwtVerification } from './auth/jwt-verification.js';
+
+// Store: health and error reporting a host can wire into its own probes and metrics
+export { MissionsHealthRepository } from './store/missions-health.repository.js';
+export { MISSIONS_STORE_ERROR_EVENT, type MissionsStoreErrorEvent } from './store/redis-store-errors.js';
+export { parseClusterNodes } from './store/redis-connection.js';
+
+// Named errors
+export { InvalidCursorError } from './errors/invalid-cursor.error.js';
+export { StoreUnavailableError } from './errors/store-unavailable.error.js';
+
+// HTTP response shapes (OpenAPI models)
+export {
+  AcceptedResponse,
+  MissionListResponse,
+  MissionLogEntryResponse,
+  MissionLogResponse,
+  MissionResponse,
+  MissionStatsResponse,
+} from './http/dto/mission.response.js';
+export { ErrorResponse } from './http/dto/error.response.js';

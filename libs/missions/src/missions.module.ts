@@ -1,0 +1,91 @@
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { MissionsAuthGuard } from './auth/missions-auth.guard.js';
+import { MissionsJwtStrategy } from './auth/missions-jwt.strategy.js';
+import { BullMqMissionExecutor } from './execution/bullmq/bullmq-mission.executor.js';
+import { InProcessMissionExecutor } from './execution/in-process-mission.executor.js';
+import { MissionCancelSignalsRepository } from './store/mission-cancel-signals.repository.js';
+import { MissionHandlerExplorer } from './execution/mission-handler.explorer.js';
+import { MissionHandlerRegistry } from './execution/mission-handler.registry.js';
+import { MissionJobWorker } from './execution/bullmq/mission-job.worker.js';
+import { MissionQueueConnections } from './execution/bullmq/mission-queue-connections.js';
+import { MissionRecorder } from './events/mission-recorder.js';
+import { MissionRunner } from './execution/mission-runner.js';
+import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './options/missions.constants.js';
+import { MissionsController } from './http/missions.controller.js';
+import { MissionsEventsController } from './http/missions-events.controller.js';
+import { MissionEventHub } from './events/mission-event-hub.js';
+import { MissionEventStreamService } from './events/mission-event-stream.service.js';
+import { MissionEventsRepository } from './store/mission-events.repository.js';
+import { MissionsHealthRepository } from './store/missions-health.repository.js';
+import { ConfigurableMissionsModule, MISSIONS_MODULE_OPTIONS } from './missions.module-definition.js';
+import { resolveMissionsOptions, type MissionsModuleOptions, type ResolvedMissionsOptions } from './options/missions.options.js';
+import { MissionsPublisher } from './events/missions.publisher.js';
+import { missionsRedisProvider, ownsRedisClient } from './store/missions-redis.provider.js';
+import { MissionsRepository } from './store/missions.repository.js';
+import { MissionsService } from './core/missions.service.js';
+import type { MissionsRedisClient } from './store/redis-connection.js';
+import { MissionsRateLimitGuard } from './http/missions-rate-limit.guard.js';
+import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repository.js';
+
+/**
+ * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
+ * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
+ * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
+ * programmatic use, `MissionHandlerRegistry` to register handlers per mission type (or mark
+ * provider methods with `@MissionHandler(type)`), and `MissionsHealthRepository` for a
+ * readiness probe of its Redis connection. `execution` picks where missions run.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  // MissionsEventsController first: its literal `events` must win over `GET :id`.
+  controllers: [MissionsEventsController, MissionsController],
+  providers: [
+    { provide: MISSIONS_OPTIONS, inject: [MISSIONS_MODULE_OPTIONS], useFactory: (raw: MissionsModuleOptions) => resolveMissionsOptions(raw) },
+    missionsRedisProvider,
+    {
+      // Only registered with passport in 'jwt' mode; in 'host' mode there is no key to verify with.
+      provide: MissionsJwtStrategy,
+      inject: [MISSIONS_OPTIONS],
+      useFactory: (options: ResolvedMissionsOptions) => (options.auth.mode === 'jwt' ? new MissionsJwtStrategy(options) : null),
+    },
+    MissionsAuthGuard,
+    PrincipalRateLimitRepository,
+    MissionsRateLimitGuard,
+    MissionsRepository,
+    MissionsHealthRepository,
+    MissionsPublisher,
+    MissionRecorder,
+    MissionHandlerRegistry,
+    MissionHandlerExplorer,
+    MissionRunner,
+    MissionCancelSignalsRepository,
+    InProcessMissionExecutor,
+    BullMqMissionExecutor,
+    MissionJobWorker,
+    MissionQueueConnections,
+    {
+      provide: MISSION_EXECUTOR,
+      inject: [MISSIONS_OPTIONS, InProcessMissionExecutor, BullMqMissionExecutor],
+      useFactory: (options: ResolvedMissionsOptions, inProcess: InProcessMissionExecutor, bullmq: BullMqMissionExecutor) =>
+        (options.execution.mode === 'bullmq' ? bullmq : inProcess),
+    },
+    MissionsService,
+    MissionEventsRepository,
+    MissionEventHub,
+    MissionEventStreamService,
+  ],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MissionQueueConnections, MISSIONS_OPTIONS],
+})
+export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
+  constructor(
+    @InjectMissionsRedis() private readonly redis: MissionsRedisClient,
+    @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+  ) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (ownsRedisClient(this.options)) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
