@@ -14,7 +14,11 @@ export default {
   moduleNameMapper: { '^missions$': '<rootDir>/libs/missions/src/index.ts', '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    // @fastify/static (Swagger UI on Fastify) require()s this ESM-only package, which Node 20
+    // allows and Jest's CommonJS loader does not: compiled to CommonJS for the specs only.
+    'content-disposition/dist/index\\.js$': ['ts-jest', { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 20000,
 };

@@ -1,10 +1,9 @@
 import { STATUS_CODES } from 'node:http';
-import { HttpException } from '@nestjs/common';
+import { HttpException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
 import type { AppEnv } from '../config/env.js';
-import { REQUEST_ID_HEADER } from '../logging/request-id.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 export type HttpSettings = Pick<AppEnv, 'bodyLimitBytes' | 'corsOrigins'>;
 
@@ -29,16 +28,23 @@ function bodyParserErrorsAsNestErrors(error: unknown, _req: Request, _res: Respo
   next(new HttpException({ statusCode: status, message, error: STATUS_CODES[status] }, status, { cause: error }));
 }
 
+const isExpress = (app: INestApplication): app is NestExpressApplication => app.getHttpAdapter().getType() === 'express';
+
 /**
- * The standalone service's HTTP pipeline, before `init`/`listen`: a JSON body limit (413 above
- * it), security headers, and CORS for the configured origins only. A host app embedding
+ * The standalone service's HTTP pipeline, on either adapter, before `init`/`listen`: security
+ * headers (helmet's set, from Nest's `useSecurityHeaders`, on every answer, errors and 404s
+ * included), a JSON body limit (413 above it; on Fastify the adapter applies it, see
+ * createFastifyAdapter) and CORS for the configured origins only. A host app embedding
  * MissionsModule sets up its own.
  */
-export function configureHttp(app: NestExpressApplication, settings: HttpSettings): void {
-  // Registered before init, so Nest skips its default 100 kB JSON parser.
-  app.useBodyParser('json', { limit: settings.bodyLimitBytes });
-  app.use(bodyParserErrorsAsNestErrors);
-  app.use(helmet());
+export function configureHttp(app: INestApplication, settings: HttpSettings): void {
+  // First, so that on Express the body parser's own 400 and 413 answers carry the headers too.
+  app.useSecurityHeaders();
+  if (isExpress(app)) {
+    // Registered before init, so Nest skips its default 100 kB JSON parser.
+    app.useBodyParser('json', { limit: settings.bodyLimitBytes });
+    app.use(bodyParserErrorsAsNestErrors);
+  }
   if (settings.corsOrigins.length > 0) {
     app.enableCors({
       origin: settings.corsOrigins[0] === '*' ? '*' : settings.corsOrigins,
