@@ -1,14 +1,15 @@
 // Loads missions in the project's layout without HTTP, two ways:
 // - `seedThroughService`: MissionsService.create from dist/ (create-mission.lua, the same log
 //   entry and stream events), 1000 creates at a time on an auto-pipelining connection;
-// - `seedLayout`: the same keys and values written with plain pipelined commands (one HSET and
-//   one RPUSH per mission, one ZADD per index per 1000), built with dist/'s own missionToFields,
-//   indexMember and serializeLogEntry. What it leaves out is the capped event stream, which
-//   does not grow with the tenant. Several times faster: this is what fills the 1M tenant.
+// - `seedLayout`: the same keys and values written with plain pipelined commands (one HSET per
+//   mission, one ZADD per index per 1000), built with dist/'s own missionToFields, indexMember
+//   and CREATED_LOG_FIELDS (the first log entry lives in the hash, as create writes it). What it
+//   leaves out is the capped event stream, which does not grow with the tenant. Several times
+//   faster: this is what fills the 1M tenant.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { indexMember, missionKeys } from '../../libs/missions/dist/store/mission-keys.js';
-import { missionToFields, serializeLogEntry } from '../../libs/missions/dist/store/mission-record.js';
+import { CREATED_LOG_FIELDS, missionToFields } from '../../libs/missions/dist/store/mission-record.js';
 import { benchPrincipal, projectStack } from './project-stack.mjs';
 
 export class ProjectSeeder {
@@ -49,11 +50,7 @@ export class ProjectSeeder {
           status: 'PENDING', createdAt, updatedAt: createdAt, tenantId: tenant, createdBy: 'bench-user', version: 1,
         };
         if (keepIds) ids.push(mission.id);
-        pipeline.hset(keys.mission(mission.id), ...missionToFields(mission));
-        pipeline.rpush(keys.log(mission.id), serializeLogEntry({
-          timestamp: createdAt / 1000, level: 'info', message: 'Mission created',
-          data: { name: mission.name, description: mission.description },
-        }));
+        pipeline.hset(keys.mission(mission.id), ...missionToFields(mission), ...CREATED_LOG_FIELDS);
         members.push(0, indexMember(createdAt, mission.id));
       }
       pipeline.zadd(keys.all, ...members);
