@@ -1,6 +1,6 @@
 // Child processes of a bench run: its own redis-server and the HTTP servers under test.
 // Everything started here is stopped by stopAll(), also when the run fails.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { redisAnswers } from '../../scripts/lib/prepare.mjs';
@@ -37,16 +37,30 @@ export async function startRedis() {
   return { port, url: `redis://127.0.0.1:${port}`, pid: child.pid };
 }
 
-/** Starts `node <script>` with `env`, resolves once GET <healthPath> answers 200. */
-export async function startHttpServer(label, script, env, healthPath = '/api/missions/health') {
+/** Starts `node <script>` (or `node` = another Node binary) with `env`, resolves once GET <healthPath> answers 200. */
+export async function startHttpServer(label, script, env, { healthPath = '/api/missions/health', node = process.execPath, flags = [] } = {}) {
   const port = await freePort();
-  const child = track(spawn(process.execPath, [script], {
+  const child = track(spawn(node, [...flags, script], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   }), label);
   const probe = async () => (await fetch(`http://127.0.0.1:${port}${healthPath}`)).status === 200;
   await waitUntil(child, probe, label);
   return { label, port, pid: child.pid, url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+/** The latency proxy (latency-proxy.mjs) in front of `target` (host:port), in its own process. */
+export async function startLatencyProxy(target, delayMs) {
+  const port = await freePort();
+  const script = new URL('./latency-proxy.mjs', import.meta.url).pathname;
+  const child = track(spawn(process.execPath, [script, String(port), target, String(delayMs)], { stdio: ['ignore', 'ignore', 'pipe'] }), 'latency proxy');
+  await waitUntil(child, () => redisAnswers('127.0.0.1', port), 'latency proxy');
+  return { port, url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+/** `node --version` of a Node binary, e.g. "v24.22.3". */
+export function nodeVersionOf(node) {
+  return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 }
 
 function stopChild(child) {

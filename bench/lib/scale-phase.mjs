@@ -8,9 +8,9 @@ import { summarize, timeOne, timeSequential } from './load.mjs';
 import { usedMemory } from './memory.mjs';
 
 const PROBES = [
-  ['list', 'express', '/api/missions?limit=100'],
   ['list', 'fastify', '/api/missions?limit=100'],
-  ['stats', 'express', '/api/missions/stats/overview'],
+  ['list', 'express', '/api/missions?limit=100'],
+  ['stats', 'fastify', '/api/missions/stats/overview'],
   ['stats', 'old', '/api/missions/stats/overview'],
 ];
 
@@ -53,8 +53,8 @@ export async function scalePhase(deps, settings, log) {
       boundMs: bound,
     };
     const oldText = step.list.old.exceeded ? `> ${bound} ms` : `${step.list.old.p50.toFixed(1)} ms`;
-    log(`scale ${size}: list p50 express ${step.list.express.p50.toFixed(2)} ms, fastify ${step.list.fastify.p50.toFixed(2)} ms, old ${oldText}; ` +
-      `stats express ${step.stats.express.p50.toFixed(2)} ms, old ${step.stats.old.p50.toFixed(2)} ms`);
+    log(`scale ${size}: list p50 fastify ${step.list.fastify.p50.toFixed(2)} ms, express ${step.list.express.p50.toFixed(2)} ms, old ${oldText}; ` +
+      `stats fastify ${step.stats.fastify.p50.toFixed(2)} ms, old ${step.stats.old.p50.toFixed(2)} ms`);
     steps.push(step);
   }
   return steps;
