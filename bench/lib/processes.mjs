@@ -45,7 +45,8 @@ export async function startHttpServer(label, script, env, { healthPath = '/api/m
     stdio: ['ignore', 'ignore', 'pipe'],
   }), label);
   const probe = async () => (await fetch(`http://127.0.0.1:${port}${healthPath}`)).status === 200;
-  await waitUntil(child, probe, label);
+  // Generous: Nest boots in seconds, but this machine is shared and often loaded.
+  await waitUntil(child, probe, label, 90_000);
   return { label, port, pid: child.pid, url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 
