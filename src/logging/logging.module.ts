@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { RequestEventsModule } from '../http/request-events.module.js';
 import { RequestEvents } from '../http/request-events.js';
 import { AppLogger } from './app-logger.js';
@@ -22,9 +22,18 @@ import { createServiceLogger } from './service-logger.js';
   ],
   exports: [AppLogger],
 })
-export class LoggingModule extends ConfigurableLoggingModule {
-  constructor(events: RequestEvents, logger: AppLogger) {
+export class LoggingModule extends ConfigurableLoggingModule implements OnApplicationShutdown {
+  constructor(
+    events: RequestEvents,
+    private readonly logger: AppLogger,
+  ) {
     super();
     events.onFinished(requestLogger(logger.pino));
+  }
+
+  // Stdout is written asynchronously, and Nest ends the process by re-raising the signal, which
+  // skips the exit handlers: write out what is buffered first.
+  onApplicationShutdown(): Promise<void> {
+    return new Promise((resolve) => this.logger.pino.flush(() => resolve()));
   }
 }
