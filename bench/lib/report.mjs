@@ -25,6 +25,18 @@ function routeTable({ routes, servers }) {
   return table(head, rows);
 }
 
+/** CPU per request: bare's over the project server's, the ratio throughput would show on an idle machine. */
+function cpuTable({ routes, servers }) {
+  const projects = projectServers(servers);
+  const head = ['route', ...servers.map((s) => `${s} µs`), ...projects.map((s) => `${bareOf(s)}/${s}`)];
+  const rows = ROUTES.filter((r) => routes[r]).map((r) => {
+    const by = routes[r];
+    return [ROUTE_NAMES[r], ...servers.map((s) => num(by[s]?.cpu_us_per_request)),
+      ...projects.map((s) => x(ratio(by[bareOf(s)]?.cpu_us_per_request, by[s]?.cpu_us_per_request)))];
+  });
+  return table(head, rows);
+}
+
 function scaleCell(m) {
   if (!m) return '—';
   if (m.exceeded) return `> ${num(m.boundMs / 1000, 0)} s`;
@@ -68,7 +80,8 @@ export function verdicts(results) {
   for (const s of servers.filter((label) => label.startsWith('fastify'))) {
     for (const [route, floor] of Object.entries(FLOORS)) {
       const r = ratio(routes[route]?.[s]?.rps, routes[route]?.[bareOf(s)]?.rps);
-      add(`${route} (${s}) ≥ ${floor} × ${bareOf(s)}`, r, r !== null && r >= floor, x(r));
+      const c = ratio(routes[route]?.[bareOf(s)]?.cpu_us_per_request, routes[route]?.[s]?.cpu_us_per_request);
+      add(`${route} (${s}) ≥ ${floor} × ${bareOf(s)}: req/s; CPU per request`, r, r !== null && r >= floor, `${x(r)}; ${x(c)}`);
     }
     const peak = rss[s];
     add(`service RSS under load (${s}) ≤ 150 MiB`, peak, peak <= 150 * 2 ** 20, `${num(peak / 2 ** 20)} MiB`);
@@ -115,6 +128,9 @@ export function markdown(results) {
     '',
     '### Routes',
     routeTable(results),
+    '',
+    '### CPU per request (the server process, all threads, µs; ratio = bare / project: throughput on an idle machine)',
+    cpuTable(results),
     '',
     '### Scale (one request at a time; p50 / p99 ms)',
     scaleTable(results),
