@@ -1,17 +1,15 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MissionsAuthGuard } from './auth/missions-auth.guard.js';
-import { MissionsJwtStrategy } from './auth/missions-jwt.strategy.js';
-import { BullMqMissionExecutor } from './execution/bullmq/bullmq-mission.executor.js';
-import { InProcessMissionExecutor } from './execution/in-process-mission.executor.js';
+import { jwtStrategyProvider } from './auth/jwt-auth.loader.js';
+import { executionProviders } from './execution/execution.providers.js';
 import { MissionCancelSignalsRepository } from './store/mission-cancel-signals.repository.js';
 import { MissionHandlerExplorer } from './execution/mission-handler.explorer.js';
 import { MissionHandlerRegistry } from './execution/mission-handler.registry.js';
-import { MissionJobWorker } from './execution/bullmq/mission-job.worker.js';
-import { MissionQueueConnections } from './execution/bullmq/mission-queue-connections.js';
 import { MissionRecorder } from './events/mission-recorder.js';
 import { MissionRunner } from './execution/mission-runner.js';
-import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './options/missions.constants.js';
+import { MissionQueueConnections } from './execution/mission-queue-connections.js';
+import { InjectMissionsOptions, InjectMissionsRedis, MISSIONS_OPTIONS, MISSIONS_QUEUE } from './options/missions.constants.js';
 import { MissionsController } from './http/missions.controller.js';
 import { MissionsEventsController } from './http/missions-events.controller.js';
 import { MissionEventHub } from './events/mission-event-hub.js';
@@ -43,12 +41,8 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
   providers: [
     { provide: MISSIONS_OPTIONS, inject: [MISSIONS_MODULE_OPTIONS], useFactory: (raw: MissionsModuleOptions) => resolveMissionsOptions(raw) },
     missionsRedisProvider,
-    {
-      // Only registered with passport in 'jwt' mode; in 'host' mode there is no key to verify with.
-      provide: MissionsJwtStrategy,
-      inject: [MISSIONS_OPTIONS],
-      useFactory: (options: ResolvedMissionsOptions) => (options.auth.mode === 'jwt' ? new MissionsJwtStrategy(options) : null),
-    },
+    // Only registered with passport in 'jwt' mode; in 'host' mode there is no key to verify with.
+    jwtStrategyProvider,
     MissionsAuthGuard,
     PrincipalRateLimitRepository,
     MissionsRateLimitGuard,
@@ -60,22 +54,14 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
     MissionHandlerExplorer,
     MissionRunner,
     MissionCancelSignalsRepository,
-    InProcessMissionExecutor,
-    BullMqMissionExecutor,
-    MissionJobWorker,
-    MissionQueueConnections,
-    {
-      provide: MISSION_EXECUTOR,
-      inject: [MISSIONS_OPTIONS, InProcessMissionExecutor, BullMqMissionExecutor],
-      useFactory: (options: ResolvedMissionsOptions, inProcess: InProcessMissionExecutor, bullmq: BullMqMissionExecutor) =>
-        (options.execution.mode === 'bullmq' ? bullmq : inProcess),
-    },
+    // BullMQ's files are imported only in 'bullmq' mode (an optional peer).
+    ...executionProviders,
     MissionsService,
     MissionEventsRepository,
     MissionEventHub,
     MissionEventStreamService,
   ],
-  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MissionQueueConnections, MISSIONS_OPTIONS],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MissionQueueConnections, MISSIONS_OPTIONS, MISSIONS_QUEUE],
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(

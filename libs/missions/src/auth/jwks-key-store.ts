@@ -1,10 +1,10 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { Algorithm } from 'jsonwebtoken';
+import type { JwtAlgorithm } from './jwt-verification.js';
 
 export interface JwksKeyStoreOptions {
   uri: string;
   /** The pinned algorithms: keys are only used for tokens of these. */
-  algorithms: readonly Algorithm[];
+  algorithms: readonly JwtAlgorithm[];
   /** How long fetched keys are trusted before the next token refetches them. Default 10 min. */
   cacheMaxAgeMs?: number;
   /** Most JWKS fetches in any 60 s, so forged `kid`s cannot make us hammer the provider. Default 10. */
@@ -25,7 +25,7 @@ interface Jwk extends JsonWebKey {
 }
 
 // Which key type may verify which pinned algorithm (a kty/alg mismatch is refused).
-const KEY_TYPE: Partial<Record<Algorithm, string>> = { RS256: 'RSA', ES256: 'EC' };
+const KEY_TYPE: Partial<Record<JwtAlgorithm, string>> = { RS256: 'RSA', ES256: 'EC' };
 
 /**
  * The signing keys of an identity provider's JWKS endpoint (Keycloak, Auth0, Entra…), by `kid`.
@@ -44,7 +44,7 @@ export class JwksKeyStore {
 
   /** The PEM of the key that signed a token with this header; throws {@link JwksKeyError}. */
   async keyFor(header: { kid?: unknown; alg?: unknown }): Promise<string> {
-    if (!this.options.algorithms.includes(header.alg as Algorithm)) throw new JwksKeyError(`algorithm ${String(header.alg)} is not accepted`);
+    if (!this.options.algorithms.includes(header.alg as JwtAlgorithm)) throw new JwksKeyError(`algorithm ${String(header.alg)} is not accepted`);
     const stale = Date.now() - this.fetchedAt > (this.options.cacheMaxAgeMs ?? 600_000);
     let pem = this.lookup(header.kid);
     if (pem && !stale) return pem;
