@@ -30,9 +30,11 @@ const KEY_TYPE: Partial<Record<JwtAlgorithm, string>> = { RS256: 'RSA', ES256: '
 /**
  * The signing keys of an identity provider's JWKS endpoint (Keycloak, Auth0, Entra…), by `kid`.
  * Cached; an unknown `kid` (the provider rotated its key) triggers a refetch, at most
- * `requestsPerMinute` of them, and concurrent lookups share one fetch. Built on node:crypto's
- * JWK import rather than jwks-rsa, which needs `require()` of the ESM-only `jose` and so does not
- * load under the project's native-ESM Jest on Node 20.
+ * `requestsPerMinute` of them, and concurrent lookups share one fetch; a failed fetch keeps the
+ * last good keys. Built on node:crypto's JWK import rather than jose's createRemoteJWKSet (which
+ * loads under Jest now): once its cache has aged, that one fails every token while the provider
+ * is down, it limits refetches by a cooldown rather than a budget per minute, and jwt mode would
+ * need one more peer.
  */
 export class JwksKeyStore {
   private keys = new Map<string, string>();
