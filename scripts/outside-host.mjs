@@ -174,13 +174,13 @@ async function driveQueueHost(node, dir, version) {
     for (const t0 = Date.now(); Date.now() - t0 < 30_000 && !['COMPLETED', 'FAILED'].includes(status); await sleep(100)) {
       status = (await (await fetch(`${url}/api/missions/${mission.id}`, { headers: as })).json()).status;
     }
-    check(status === 'COMPLETED', `queue-host on ${version}: mission COMPLETED (was ${status})`);
+    check(status === 'COMPLETED', `queue-host on ${version}: mission COMPLETED (was ${status}), routes under the host's global prefix`);
     const { log } = await (await fetch(`${url}/api/missions/${mission.id}/log`, { headers: as })).json();
     const ran = log.find((entry) => entry.message === 'echo ran');
     check(ran?.data?.pid === worker.child.pid, `queue-host on ${version}: the handler ran in the worker process (pid ${ran?.data?.pid}, worker ${worker.child.pid})`);
-    const queue = await (await fetch(`${url}/host/queue`, { headers: as })).json();
+    const queue = await (await fetch(`${url}/api/host/queue`, { headers: as })).json();
     check(queue?.name === 'missions' && queue.counts.completed >= 1, `queue-host on ${version}: @InjectMissionsQueue() gives the BullMQ queue (${JSON.stringify(queue)})`);
-    const events = await (await fetch(`${url}/host/events`, { headers: as })).json();
+    const events = await (await fetch(`${url}/api/host/events`, { headers: as })).json();
     check(events.includes(`mission.created ${mission.id}`), `queue-host on ${version}: @OnEvent(MissionEventType.Created) heard the create`);
   } catch (error) {
     check(false, `queue-host on ${version}: ${error.stack}\n--- api\n${api.output()}\n--- worker\n${worker.output()}`);

@@ -92,6 +92,8 @@ export class AppModule {
       imports: [
         EventEmitterModule.forRoot(),
         MissionsModule.forRoot({
+          // Under the host's global prefix 'api': the contract's /api/missions.
+          routes: { path: 'missions' },
           redis: { url: redisUrl },
           keyPrefix,
           auth: { mode: 'host', resolvePrincipal: principalOf },

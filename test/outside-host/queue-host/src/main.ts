@@ -14,6 +14,7 @@ if (role === 'worker') {
   console.log(`worker ready pid=${process.pid}`);
 } else {
   const app = await NestFactory.create(module, { logger: ['error', 'warn'] });
+  app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   await app.listen(Number(process.env['PORT'] ?? 3000), '127.0.0.1');
   console.log(`api listening pid=${process.pid}`);
