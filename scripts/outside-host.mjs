@@ -102,8 +102,10 @@ function checkTree(name, dir, { withoutOptionalPeers }) {
     const peers = OPTIONAL_PEERS.filter((pkg) => tree.has(pkg));
     check(peers.length === 0, `${name}: no optional peer installed${peers.length ? `; found ${peers.join(', ')}` : ''}`);
   }
-  const production = run('npm', ['ls', '--all', '--omit=dev', '--parseable'], dir).trim().split('\n').length - 1;
-  figures.push(`${name}: ${production} packages installed for production (${tree.size} names incl. dev tools)`);
+  // Installed, and not there only for the host's own tools (typescript, @types/node).
+  const locked = Object.entries(JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages);
+  const production = locked.filter(([path, meta]) => path !== '' && !meta.dev && !meta.devOptional && existsSync(join(dir, path)));
+  figures.push(`${name}: ${production.length} packages installed for production (${tree.size} names incl. dev tools)`);
 }
 
 /** The declarations a host's compiler reads from the package, following imports from index.d.ts. */
