@@ -82,6 +82,17 @@ export async function auditMissions(redis: MissionsRedisClient, prefix: string, 
   return total;
 }
 
+/** Sends one item every `intervalMs` whatever the answers (open loop, so a hang cannot slow the load down) while `more()` holds. */
+export async function atFixedRate<T>(items: T[], intervalMs: number, more: () => boolean, send: (item: T) => Promise<void>): Promise<void> {
+  const sent: Promise<void>[] = [];
+  for (const item of items) {
+    if (!more()) break;
+    sent.push(send(item));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  await Promise.all(sent);
+}
+
 /** Runs `send` over `items`, `concurrency` at a time. */
 export async function inBatches<T>(items: T[], concurrency: number, send: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

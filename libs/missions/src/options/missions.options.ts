@@ -47,8 +47,9 @@ export type MissionsRole = 'api' | 'worker' | 'all';
 
 /**
  * Where missions run. `in-process`: inside the process that started them (a mission whose
- * process died is run again by a live or restarted instance after `recoveryGraceMs`). `bullmq`: as BullMQ jobs on workers in any number of
- * processes, retried, recovered when a worker dies, cancellable from any instance.
+ * process died is run again by a live or restarted instance after `recoveryGraceMs`).
+ * `bullmq`: as BullMQ jobs on workers in any number of processes, retried, recovered when a
+ * worker dies, cancellable from any instance.
  */
 export interface MissionsExecutionOptions {
   /** Default `in-process`. */

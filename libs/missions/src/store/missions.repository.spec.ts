@@ -345,6 +345,20 @@ describe(MissionsRepository.name, () => {
       expect(await redis.zcard(dispatch)).toBe(0);
     });
 
+    it('should append the entries that go with a move in the same write, and none when the move does not apply', async () => {
+      const tenant = newTenant();
+      const mission = await created(tenant);
+      const error: MissionLogEntry = { timestamp: 1, level: 'error', message: 'Mission execution failed: lost', data: { error: 'lost' } };
+      const failed = (to: MissionStatus) => {
+        const command = changeCommand(tenant, mission.id, to);
+        return { ...command, candidates: command.candidates.map((c) => ({ ...c, alsoLog: [error] })) };
+      };
+      expect((await sut.changeStatus(failed('COMPLETED'))).kind).toBe('conflict');
+      expect((await sut.changeStatus(failed('CANCELLED'))).kind).toBe('changed');
+      const log = await sut.readLog(tenant, mission.id, 0, 10);
+      expect(log?.entries.map((e) => e.message)).toEqual(['Mission created', 'Mission status changed', 'Mission execution failed: lost']);
+    });
+
     it('should apply a legal move with all its effects', async () => {
       const tenant = newTenant();
       const mission = await created(tenant);

@@ -134,7 +134,10 @@ export class MissionsRepository {
       keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus), keys.dispatch,
       to, String(at), this.streamMaxLen, missionId, ...MISSION_STATUSES,
       String(candidates.length), String(due),
-      ...candidates.flatMap((c) => [c.from, serializeLogEntry(c.log), String(c.events.length), ...eventArgs(c.events)]),
+      ...candidates.flatMap((c) => {
+        const entries = [c.log, ...(c.alsoLog ?? [])].map(serializeLogEntry);
+        return [c.from, String(entries.length), ...entries, String(c.events.length), ...eventArgs(c.events)];
+      }),
     ));
     if (reply[0] === 'not_found') return { kind: 'not_found' };
     if (reply[0] !== 'changed') return { kind: reply[0], mission: missionFromFlat(reply[1]) };

@@ -7,7 +7,7 @@
 -- KEYS: 1 mission, 2 stats, 3 log, 4 events, 5..9 the status indexes of ARGV[5..9], 10 dispatch
 -- ARGV: 1 target status, 2 at (epoch ms), 3 stream MAXLEN, 4 mission id, 5..9 status names,
 --       10 candidate count, 11 dispatch due (epoch ms) when entering RUNNING, then per candidate:
---       from, log entry JSON, event count, (event type, envelope JSON) pairs
+--       from, log entry count, log entries JSON, event count, (event type, envelope JSON) pairs
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then
   return { 'not_found' }
@@ -19,7 +19,9 @@ end
 
 local i = 12
 for _ = 1, tonumber(ARGV[10]) do
-  local from, entry, eventCount = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local from, entryCount = ARGV[i], tonumber(ARGV[i + 1])
+  local eventsAt = i + 2 + entryCount
+  local eventCount = tonumber(ARGV[eventsAt])
   if from == current then
     local index = {}
     for k = 5, 9 do
@@ -40,13 +42,13 @@ for _ = 1, tonumber(ARGV[10]) do
     elseif from == 'RUNNING' then
       redis.call('ZREM', KEYS[10], ARGV[4])
     end
-    redis.call('RPUSH', KEYS[3], entry)
-    for e = i + 3, i + 1 + 2 * eventCount, 2 do
+    redis.call('RPUSH', KEYS[3], unpack(ARGV, i + 2, eventsAt - 1))
+    for e = eventsAt + 1, eventsAt + 2 * eventCount, 2 do
       redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*',
         'type', ARGV[e], 'mission', ARGV[4], 'envelope', ARGV[e + 1])
     end
     return { 'changed', from, redis.call('HGETALL', KEYS[1]) }
   end
-  i = i + 3 + 2 * eventCount
+  i = eventsAt + 1 + 2 * eventCount
 end
 return { 'conflict', redis.call('HGETALL', KEYS[1]) }
