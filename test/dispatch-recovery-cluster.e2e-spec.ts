@@ -87,7 +87,8 @@ describe('Missions recovery on a Redis Cluster: one master paused', () => {
       `${(recoveredMs / 1000).toFixed(1)} s after SIGCONT (RUNNING each second: ${timeline})`);
     expect(stuck).toBe(0);
     await auditMissions(probe, prefix, groups);
-    // Generous: a tenant whose registry shard is on the paused master waits out one command timeout.
-    expect(answers.filter((a) => a.ms > 2500)).toEqual([]);
+    // Generous: the server answers within ~1.5 s (a registry shard on the paused master costs one
+    // command timeout, the enqueue wait another), and this loaded client adds its own delay.
+    expect(answers.filter((a) => a.ms > 5000)).toEqual([]);
   }, 90_000);
 });

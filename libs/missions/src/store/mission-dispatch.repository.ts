@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Cluster } from 'ioredis';
+import { keySlot } from './cluster-slot.js';
 import { DISPATCH_SHARDS, dispatchShardKeys, homeShard, tenantIdOfTag } from './dispatch-keys.js';
 import { missionKeys, tenantTag } from './mission-keys.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from '../options/missions.constants.js';
@@ -51,13 +52,11 @@ export class MissionDispatchRepository {
 
   /**
    * Registers the tenant before a mission of its may enter RUNNING due at `due`. On a cluster a
-   * second shard (another hash tag, likely another master) is tried when the first is
-   * unreachable, so one master down does not stop the tenants of the others.
+   * second shard, on another master, is tried when the first is unreachable.
    */
   async registerTenant(tenantId: string | null, due: number, at: number): Promise<void> {
     const tag = tenantTag(tenantId);
-    const first = homeShard(tag);
-    const shards = this.redis instanceof Cluster ? [first, (first + DISPATCH_SHARDS / 2) % DISPATCH_SHARDS] : [first];
+    const shards = this.redis instanceof Cluster ? this.clusterShards(this.redis, tenantId) : [homeShard(tag)];
     for (const [n, shard] of shards.entries()) {
       const keys = dispatchShardKeys(this.options.keyPrefix, shard);
       try {
@@ -102,6 +101,21 @@ export class MissionDispatchRepository {
   /** Drops the entry of a mission that is gone or no longer RUNNING. */
   async remove(tenantId: string | null, missionId: string): Promise<void> {
     await this.send('dispatch_remove', () => this.redis.zrem(this.dispatchKey(tenantId), missionId));
+  }
+
+  /**
+   * A shard on the tenant's own master first, so a registration never waits on a master the
+   * tenant's commit does not need; then one on another master, should the slot map be stale.
+   */
+  private clusterShards(cluster: Cluster, tenantId: string | null): number[] {
+    const masterOf = (key: string): string | undefined => cluster.slots[keySlot(key)]?.[0];
+    const tenantMaster = masterOf(this.dispatchKey(tenantId));
+    const home = homeShard(tenantTag(tenantId));
+    const order = Array.from({ length: DISPATCH_SHARDS }, (_, i) => (home + i) % DISPATCH_SHARDS);
+    const onMaster = (shard: number) => masterOf(dispatchShardKeys(this.options.keyPrefix, shard).schedule) === tenantMaster;
+    const local = order.find(onMaster);
+    const elsewhere = order.find((shard) => !onMaster(shard));
+    return [local ?? home, elsewhere ?? (home + DISPATCH_SHARDS / 2) % DISPATCH_SHARDS];
   }
 
   private dispatchKey(tenantId: string | null): string {
