@@ -70,8 +70,9 @@ describe('Missions recovery after a fault (built service, private Redis)', () =>
       },
     };
   };
-  const settle = async (name: string, prefix: string, groups: TenantMissions[], clearedAt: number) => {
-    const { stuck, recoveredMs, timeline } = await waitUntilNoneRunning(spy, prefix, groups, clearedAt, BOUND_MS);
+  /** `watching`: a wait already started when the fault cleared, while requests were still settling. */
+  const settle = async (name: string, prefix: string, groups: TenantMissions[], clearedAt: number, watching?: ReturnType<typeof waitUntilNoneRunning>) => {
+    const { stuck, recoveredMs, timeline } = await (watching ?? waitUntilNoneRunning(spy, prefix, groups, clearedAt, BOUND_MS));
     const counts = await auditMissions(spy, prefix, groups).catch((error: Error) => {
       figures.push(`${name}: ${stuck} stuck; audit failed: ${error.message.split('\n')[0]}`);
       throw error;
@@ -95,10 +96,12 @@ describe('Missions recovery after a fault (built service, private Redis)', () =>
     while (statuses.length < 60) await new Promise((resolve) => setTimeout(resolve, 2));
     await api.process.kill('SIGKILL');
     const killedAt = performance.now();
+    const groups = [{ tenant: 'kill-api', ids }];
+    const watching = waitUntilNoneRunning(spy, prefix, groups, killedAt, BOUND_MS);
     await executes;
     const accepted = statuses.filter((status) => status === 202).length;
     figures.push(`API SIGKILL: ${accepted} of 200 executes answered 202, ${statuses.filter((s) => s === 0).length} cut by the kill`);
-    const counts = await settle('API SIGKILL', prefix, [{ tenant: 'kill-api', ids }], killedAt);
+    const counts = await settle('API SIGKILL', prefix, groups, killedAt, watching);
     expect(counts.COMPLETED + counts.FAILED).toBeGreaterThanOrEqual(accepted);
   }, 90_000);
 
