@@ -39,7 +39,13 @@ export type { CreateMissionInput, LogPage, MissionPage, MissionRef } from './dom
 export { MissionHandler } from './execution/mission-handler.decorator.js';
 export { MissionHandlerRegistry } from './execution/mission-handler.registry.js';
 export type { MissionHandler as MissionHandlerFunction, MissionHandlerContext } from './execution/mission-handler.js';
-export type { MissionExecutor } from './execution/mission-executor.js';
+export type { MissionExecutor, MissionRecovery } from './execution/mission-executor.js';
+export {
+  MISSIONS_RECOVERY_EVENT,
+  MISSIONS_RECOVERY_SWEEP_EVENT,
+  type MissionsRecoveryEvent,
+  type MissionsRecoverySweepEvent,
+} from './execution/mission-recovery.events.js';
 export { MissionQueueConnections, type QueueConnectionState } from './execution/mission-queue-connections.js';
 // What a job on MISSIONS_QUEUE carries (the queue itself is typed by the host's own bullmq).
 export type { MissionJobData } from './execution/bullmq/mission-job.js';

@@ -11,6 +11,8 @@ import { MissionHandlerRegistry } from './execution/mission-handler.registry.js'
 import { MissionRecorder } from './events/mission-recorder.js';
 import { MissionRunner } from './execution/mission-runner.js';
 import { MissionQueueConnections } from './execution/mission-queue-connections.js';
+import { MissionDispatchReconciler } from './execution/mission-dispatch.reconciler.js';
+import { MissionDispatchRepository } from './store/mission-dispatch.repository.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSIONS_OPTIONS, MISSIONS_QUEUE } from './options/missions.constants.js';
 import { MissionEventHub } from './events/mission-event-hub.js';
 import { MissionEventStreamService } from './events/mission-event-stream.service.js';
@@ -55,6 +57,7 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
     MissionsAuthGuard,
     PrincipalRateLimitRepository,
     MissionsRateLimitGuard,
+    MissionDispatchRepository,
     MissionsRepository,
     MissionsHealthRepository,
     MissionsPublisher,
@@ -65,6 +68,7 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
     MissionCancelSignalsRepository,
     // BullMQ's files are imported only in 'bullmq' mode (an optional peer).
     ...executionProviders,
+    MissionDispatchReconciler,
     MissionsService,
     MissionEventsRepository,
     MissionEventHub,

@@ -27,13 +27,15 @@ export const executionProviders: Provider[] = [
   },
   {
     provide: MISSION_EXECUTOR,
-    inject: [MISSIONS_OPTIONS, MISSIONS_QUEUE, InProcessMissionExecutor, MissionCancelSignalsRepository],
+    inject: [MISSIONS_OPTIONS, MISSIONS_QUEUE, InProcessMissionExecutor, MissionCancelSignalsRepository, MissionsRepository],
     useFactory: async (
       options: ResolvedMissionsOptions,
       queue: MissionQueue | null,
       inProcess: InProcessMissionExecutor,
       cancelSignals: MissionCancelSignalsRepository,
-    ): Promise<MissionExecutor> => (queue ? new (await loadBullMq()).BullMqMissionExecutor(options, queue, cancelSignals) : inProcess),
+      repository: MissionsRepository,
+    ): Promise<MissionExecutor> =>
+      queue ? new (await loadBullMq()).BullMqMissionExecutor(options, queue, cancelSignals, repository) : inProcess,
   },
   {
     provide: MISSION_JOB_WORKER,
