@@ -1,7 +1,8 @@
 -- Moves a mission to a new status if, and only if, its stored status is one the caller
 -- prepared a candidate for. Deciding here, not in Node, is what makes K concurrent moves
 -- out of one status produce exactly one change.
--- KEYS: 1 mission, 2 stats, 3 log, 4 events, 5..9 the status indexes of ARGV[5..9]
+-- KEYS: 1 mission, 2 stats, 3 log, 4 events, 5..9 the status indexes of ARGV[5..9],
+--       10 the retention index of the target status (only when the target is terminal)
 -- ARGV: 1 target status, 2 at (epoch ms), 3 stream MAXLEN, 4 mission id, 5..9 status names,
 --       10 candidate count, then per candidate:
 --       from, log entry JSON, event count, (event type, envelope JSON) pairs
@@ -29,6 +30,9 @@ for _ = 1, tonumber(ARGV[10]) do
     redis.call('HINCRBY', KEYS[1], 'version', 1)
     redis.call('ZREM', index[from], member)
     redis.call('ZADD', index[to], 0, member)
+    if KEYS[10] then
+      redis.call('ZADD', KEYS[10], ARGV[2], ARGV[4])
+    end
     redis.call('HINCRBY', KEYS[2], from, -1)
     redis.call('HINCRBY', KEYS[2], to, 1)
     redis.call('HSET', KEYS[2], 'last_updated_ms', ARGV[2])
