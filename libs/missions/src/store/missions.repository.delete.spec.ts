@@ -99,6 +99,22 @@ describe(`${MissionsRepository.name} deletion`, () => {
     });
   });
 
+  describe('changeStatus when the registry cannot be written', () => {
+    it('should still finish the mission, and register the tenant on a later finish', async () => {
+      const brokenPrefix = `${prefix}broken:`;
+      const repository = repositoryOn(redis, brokenPrefix);
+      const registry = retentionTenantsKey(brokenPrefix);
+      // The wrong type: every ZADD on it fails, as on a master that is down.
+      await redis.set(registry, 'not a sorted set');
+      const tenant = newTenant();
+      const { mission } = await inStatus(tenant, 'CANCELLED', repository);
+      expect(await repository.findMission(tenant, mission.id)).toEqual(expect.objectContaining({ status: 'CANCELLED' }));
+      await redis.del(registry);
+      const { at } = await inStatus(tenant, 'COMPLETED', repository);
+      expect(await redis.zscore(registry, tenantTag(tenant))).toBe(String(at));
+    });
+  });
+
   describe('deleteMissions', () => {
     it.each(FINISHED)('should remove a %s mission with everything that belongs to it, in one step', async (status) => {
       const tenant = newTenant();

@@ -129,7 +129,10 @@ export class MissionsRepository {
     const scriptKeys = [keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus)];
     if (isTerminal(to)) {
       scriptKeys.push(keys.finishedIn(to));
-      await this.send('change_status', () => this.finishedTenants.register(tenantId, at));
+      // Best effort: on a cluster the registry lives on another master, whose outage must not stop
+      // this tenant's missions from finishing. A failed registration is not remembered, so the
+      // tenant's next finish tries again; the store error is still reported.
+      await this.send('register_finished_tenant', () => this.finishedTenants.register(tenantId, at)).catch(() => undefined);
     }
     const reply = await this.send('change_status', () => this.scripts.missionsChangeStatus(
       scriptKeys.length, ...scriptKeys,
