@@ -168,6 +168,15 @@ describe(MissionRetentionSweeper.name, () => {
       for (const tenant of tenants) expect(await stack.repository.findMission(tenant, ids.get(tenant)!)).toBeNull();
     });
 
+    it('should skip a registry member that is no tenant tag and sweep the others', async () => {
+      const stack = newStack({ CANCELLED: 1 });
+      await redis.zadd(retentionTenantsKey(stack.prefix), '0', 'garbage', '0', 't.%E0%A4%A');
+      const tenant = newTenant();
+      const { id, finishedAt } = await inStatus(stack, tenant, 'CANCELLED');
+      await expect(stack.sut.sweep(finishedAt + 1000)).resolves.toEqual({ tenants: 1, deleted: 1 });
+      expect(await stack.repository.findMission(tenant, id)).toBeNull();
+    });
+
     it('should not look at a tenant again before one of its missions can expire', async () => {
       const stack = newStack({ COMPLETED: 100, CANCELLED: 30 });
       const tenant = newTenant();

@@ -44,7 +44,15 @@ export class MissionRetentionRepository {
   /** Up to `limit` tenants due for a sweep at `now`, leased to the caller until `leaseUntil`. */
   async claimDueTenants(now: number, limit: number, leaseUntil: number): Promise<(string | null)[]> {
     const tags = await this.send(() => this.scripts.missionsClaimDueTenants(this.registry, String(now), String(limit), String(leaseUntil)));
-    return tags.map(tenantOfTag);
+    // Only this module writes the registry; a member that is no tenant tag (written by hand)
+    // must not stop the sweep of the others, so it is skipped (and comes due again each lease).
+    return tags.flatMap((tag) => {
+      try {
+        return [tenantOfTag(tag)];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** When each tenant is due next; this also ends the lease. */
