@@ -20,6 +20,7 @@ import { MissionsPublisher } from '../libs/missions/dist/events/missions.publish
 import { resolveMissionsOptions } from '../libs/missions/dist/options/missions.options.js';
 import { retentionTenantsKey, tenantTag } from '../libs/missions/dist/store/mission-keys.js';
 import { MissionRetentionRepository } from '../libs/missions/dist/store/mission-retention.repository.js';
+import { MissionDispatchRepository } from '../libs/missions/dist/store/mission-dispatch.repository.js';
 import { MissionsRepository } from '../libs/missions/dist/store/missions.repository.js';
 import { BENCH_SECRET, bearerFor, missionBody } from './lib/fixtures.mjs';
 import { summarize, timeOne } from './lib/load.mjs';
@@ -57,7 +58,7 @@ async function pageLatencies(url) {
 /** The sweeper as a process runs it, on a client whose commands are counted. */
 function sweeperOn(redis, keyPrefix) {
   const options = resolveMissionsOptions({ redis: { client: redis }, keyPrefix, auth: { mode: 'host' }, retention: { COMPLETED: AGE_S, batchSize: BATCH } });
-  const repository = new MissionsRepository(redis, options);
+  const repository = new MissionsRepository(redis, options, new MissionDispatchRepository(redis, options));
   const recorder = new MissionRecorder(repository, new MissionsPublisher(new EventEmitter2()));
   return { repository, sweeper: new MissionRetentionSweeper(new MissionRetentionRepository(redis, options), recorder, options) };
 }

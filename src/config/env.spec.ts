@@ -34,7 +34,7 @@ describe(loadEnv.name, () => {
       workerHealthPort: null,
       execution: {
         mode: 'bullmq', role: 'all', missingHandler: 'demo', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
-        lockDurationMs: 30_000, stalledIntervalMs: 30_000,
+        lockDurationMs: 30_000, stalledIntervalMs: 30_000, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
       },
       retention: { COMPLETED: undefined, FAILED: undefined, CANCELLED: undefined, sweepIntervalMs: 1000, batchSize: 500 },
     });
@@ -51,6 +51,7 @@ describe(loadEnv.name, () => {
       MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000', MISSIONS_MISSING_HANDLER: 'fail',
       MISSIONS_RETENTION_COMPLETED_S: '86400', MISSIONS_RETENTION_FAILED_S: '0', MISSIONS_RETENTION_CANCELLED_S: '3600',
       MISSIONS_RETENTION_SWEEP_MS: '250', MISSIONS_RETENTION_BATCH: '50',
+      MISSIONS_EXECUTION_MODE: 'in-process', MISSIONS_RECOVERY_GRACE_MS: '3000', MISSIONS_RECOVERY_INTERVAL_MS: '250',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
@@ -62,8 +63,8 @@ describe(loadEnv.name, () => {
       role: 'worker',
       workerHealthPort: 9464,
       execution: {
-        mode: 'bullmq', role: 'worker', missingHandler: 'fail', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
-        lockDurationMs: 5000, stalledIntervalMs: 2000,
+        mode: 'in-process', role: 'worker', missingHandler: 'fail', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
+        lockDurationMs: 5000, stalledIntervalMs: 2000, recoveryGraceMs: 3000, recoveryIntervalMs: 250,
       },
       retention: { COMPLETED: 86_400, FAILED: undefined, CANCELLED: 3600, sweepIntervalMs: 250, batchSize: 50 },
     });
@@ -79,10 +80,15 @@ describe(loadEnv.name, () => {
   });
 
   it('should name every bad execution variable', () => {
-    const bad = { MISSIONS_MISSING_HANDLER: 'ignore', MISSIONS_ROLE: 'web', MISSIONS_WORKER_CONCURRENCY: '0', MISSIONS_JOB_ATTEMPTS: 'x', MISSIONS_JOB_LOCK_MS: '10' };
-    expect(() => loadEnv(bad)).toThrow(
-      /MISSIONS_ROLE must be one of api, worker, all, got "web"[\s\S]*MISSIONS_MISSING_HANDLER must be demo or fail, got "ignore"[\s\S]*MISSIONS_WORKER_CONCURRENCY[\s\S]*MISSIONS_JOB_ATTEMPTS[\s\S]*MISSIONS_JOB_LOCK_MS/,
-    );
+    const bad = {
+      MISSIONS_MISSING_HANDLER: 'ignore', MISSIONS_ROLE: 'web', MISSIONS_EXECUTION_MODE: 'kafka', MISSIONS_WORKER_CONCURRENCY: '0',
+      MISSIONS_JOB_ATTEMPTS: 'x', MISSIONS_JOB_LOCK_MS: '10', MISSIONS_RECOVERY_GRACE_MS: '50',
+    };
+    expect(() => loadEnv(bad)).toThrow(new RegExp([
+      'MISSIONS_ROLE must be one of api, worker, all, got "web"', 'MISSIONS_EXECUTION_MODE must be one of bullmq, in-process, got "kafka"',
+      'MISSIONS_MISSING_HANDLER must be demo or fail, got "ignore"',
+      'MISSIONS_WORKER_CONCURRENCY', 'MISSIONS_JOB_ATTEMPTS', 'MISSIONS_JOB_LOCK_MS', 'MISSIONS_RECOVERY_GRACE_MS',
+    ].join('[\\s\\S]*')));
   });
 
   it('should treat empty variables as unset', () => {

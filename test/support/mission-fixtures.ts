@@ -5,13 +5,16 @@ import { logAppendedEvent, missionCreatedEvent, missionDeletedEvent, statusChang
 import { allowedSources } from '../../libs/missions/src/domain/mission-state.js';
 import type { Mission, MissionLogEntry, MissionStatus } from '../../libs/missions/src/domain/mission.types.js';
 import { resolveMissionsOptions } from '../../libs/missions/src/options/missions.options.js';
+import { MissionDispatchRepository } from '../../libs/missions/src/store/mission-dispatch.repository.js';
 import { MissionsRepository } from '../../libs/missions/src/store/missions.repository.js';
 import { masterNodes, type MissionsRedisClient } from '../../libs/missions/src/store/redis-connection.js';
 
 /** Missions and repository commands for the store specs, built the way the recorder builds them. */
 
-export const repositoryOn = (client: MissionsRedisClient, keyPrefix: string, eventStreamMaxLen?: number): MissionsRepository =>
-  new MissionsRepository(client, resolveMissionsOptions({ keyPrefix, eventStreamMaxLen, auth: { mode: 'host' }, redis: { client } }));
+export const repositoryOn = (client: MissionsRedisClient, keyPrefix: string, eventStreamMaxLen?: number): MissionsRepository => {
+  const options = resolveMissionsOptions({ keyPrefix, eventStreamMaxLen, auth: { mode: 'host' }, redis: { client } });
+  return new MissionsRepository(client, options, new MissionDispatchRepository(client, options));
+};
 
 export const newTenant = (): string => `tenant-${randomUUID()}`;
 

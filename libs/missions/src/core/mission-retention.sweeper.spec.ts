@@ -13,6 +13,7 @@ import { MissionsPublisher } from '../events/missions.publisher.js';
 import { resolveMissionsOptions, type MissionsRetentionOptions } from '../options/missions.options.js';
 import { retentionTenantsKey, tenantTag } from '../store/mission-keys.js';
 import { MissionRetentionRepository } from '../store/mission-retention.repository.js';
+import { MissionDispatchRepository } from '../store/mission-dispatch.repository.js';
 import { MissionsRepository } from '../store/missions.repository.js';
 import type { MissionsRedisClient } from '../store/redis-connection.js';
 import { MissionRetentionSweeper } from './mission-retention.sweeper.js';
@@ -41,7 +42,7 @@ function stackOn(client: MissionsRedisClient, prefix: string, retention: Mission
   const emitter = new EventEmitter2();
   const deleted: MissionEventEnvelope[] = [];
   emitter.on('mission.deleted', (event: MissionEventEnvelope) => deleted.push(event));
-  const repository = new MissionsRepository(client, options);
+  const repository = new MissionsRepository(client, options, new MissionDispatchRepository(client, options));
   const recorder = new MissionRecorder(repository, new MissionsPublisher(emitter));
   const sut = new MissionRetentionSweeper(new MissionRetentionRepository(client, options), recorder, options);
   return { sut, repository, deleted, prefix };

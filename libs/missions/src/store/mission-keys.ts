@@ -16,6 +16,8 @@ export interface MissionKeys {
   readonly byName: string;
   /** Retention index of a terminal status: member = mission id, score = when it got there (epoch ms). */
   finishedIn(status: MissionStatus): string;
+  /** RUNNING missions, scored by when to check them for a job or a live owner (change-status.lua). */
+  readonly dispatch: string;
 }
 
 /**
@@ -42,14 +44,8 @@ export function missionKeys(prefix: string, tenantId: string | null): MissionKey
     events: `${base}events`,
     byName: `${base}ix:name`,
     finishedIn: (status) => `${base}ix:f:${status}`,
+    dispatch: `${base}dispatch`,
   };
-}
-
-/** The inverse of {@link tenantTag}'s encoding, for code that finds tenants by their tag. */
-export function tenantOfTag(tag: string): string | null {
-  if (tag === 'n') return null;
-  if (!tag.startsWith('t.')) throw new RangeError(`not a tenant tag: ${tag}`);
-  return decodeURIComponent(tag.slice(2));
 }
 
 /**

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Injectable, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { MissionStatus } from '../domain/mission.types.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from '../options/missions.constants.js';
 import type { FinishedStatus, ResolvedMissionsOptions } from '../options/missions.options.js';
-import { missionKeys, retentionTenantsKey, tenantOfTag, tenantTag } from './mission-keys.js';
+import { tenantIdOfTag } from './dispatch-keys.js';
+import { defineScripts } from './lua-scripts.js';
+import { missionKeys, retentionTenantsKey, tenantTag } from './mission-keys.js';
 import { unwrap } from './missions-scripts.js';
 import type { MissionsRedisClient } from './redis-connection.js';
 import { storeRoundTrip } from './redis-store-errors.js';
@@ -17,7 +18,8 @@ export interface ExpiredMission {
 }
 
 interface RetentionScripts {
-  missionsClaimDueTenants(key: string, now: string, limit: string, leaseUntil: string): Promise<string[]>;
+  /** The dispatch reconciler's claim script (and name): leases due members of a schedule. */
+  missionsClaimDueTenants(schedule: string, now: string, until: string, limit: string): Promise<string[]>;
 }
 
 /**
@@ -35,20 +37,18 @@ export class MissionRetentionRepository {
     @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {
-    const lua = readFileSync(new URL('./scripts/claim-due-tenants.lua', import.meta.url), 'utf8');
-    redis.defineCommand('missionsClaimDueTenants', { lua, numberOfKeys: 1 });
-    this.scripts = redis as unknown as RetentionScripts;
+    this.scripts = defineScripts<RetentionScripts>(redis, { missionsClaimDueTenants: { file: 'claim-due-tenants.lua', numberOfKeys: 1 } });
     this.registry = retentionTenantsKey(options.keyPrefix);
   }
 
   /** Up to `limit` tenants due for a sweep at `now`, leased to the caller until `leaseUntil`. */
   async claimDueTenants(now: number, limit: number, leaseUntil: number): Promise<(string | null)[]> {
-    const tags = await this.send(() => this.scripts.missionsClaimDueTenants(this.registry, String(now), String(limit), String(leaseUntil)));
+    const tags = await this.send(() => this.scripts.missionsClaimDueTenants(this.registry, String(now), String(leaseUntil), String(limit)));
     // Only this module writes the registry; a member that is no tenant tag (written by hand)
     // must not stop the sweep of the others, so it is skipped (and comes due again each lease).
     return tags.flatMap((tag) => {
       try {
-        return [tenantOfTag(tag)];
+        return [tenantIdOfTag(tag)];
       } catch {
         return [];
       }

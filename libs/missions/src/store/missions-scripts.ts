@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { ChainableCommander } from 'ioredis';
 import type { DeleteMissionCommand, DeleteMissionResult } from '../domain/mission-commands.js';
 import { MissionEventType } from '../domain/mission-events.js';
 import { isTerminal } from '../domain/mission-state.js';
 import { MISSION_STATUSES, type MissionStatus } from '../domain/mission.types.js';
 import { indexMember, nameIndexMember, type MissionKeys } from './mission-keys.js';
+import { defineScripts, type ScriptFile } from './lua-scripts.js';
 import type { MissionsRedisClient } from './redis-connection.js';
 
 /** The Lua scripts of store/scripts/ as client commands, their replies, and their argument layouts. */
@@ -27,23 +27,15 @@ export interface MissionsScripts {
 
 const TERMINAL_STATUSES = MISSION_STATUSES.filter(isTerminal);
 
-// Registered by name so they run as EVALSHA; ioredis falls back to EVAL once per connection.
-const SCRIPTS: Record<keyof MissionsScripts, { file: string; numberOfKeys?: number }> = {
+const SCRIPTS: Record<keyof MissionsScripts, ScriptFile> = {
   missionsCreate: { file: 'create-mission.lua' },
   missionsChangeStatus: { file: 'change-status.lua' },
   missionsAppendLog: { file: 'append-log.lua', numberOfKeys: 3 },
   missionsDelete: { file: 'delete-mission.lua', numberOfKeys: 6 + 2 * TERMINAL_STATUSES.length },
 };
 
-const loadScript = (file: string): string => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
-
-/** Registers the scripts on the client (idempotent per client) and returns it typed. */
-export function defineMissionsScripts(redis: MissionsRedisClient): MissionsScripts {
-  for (const [name, { file, numberOfKeys }] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { lua: loadScript(file), numberOfKeys });
-  }
-  return redis as unknown as MissionsScripts;
-}
+/** Registers the missions scripts on the client (idempotent per client) and returns it typed. */
+export const defineMissionsScripts = (redis: MissionsRedisClient): MissionsScripts => defineScripts<MissionsScripts>(redis, SCRIPTS);
 
 /** A pipeline of a client the scripts were defined on has them too. */
 export const scriptsOf = (pipeline: ChainableCommander): MissionsScripts => pipeline as unknown as MissionsScripts;

@@ -41,6 +41,7 @@ import { InjectMissionsOptions, InjectMissionsRedis } from '../options/missions.
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
 import type { MissionsRedisClient } from './redis-connection.js';
 import { storeRoundTrip } from './redis-store-errors.js';
+import { MissionDispatchRepository } from './mission-dispatch.repository.js';
 
 /** A mission recreated under the same id between a delete's read and its script is read again, this often. */
 const DELETE_ATTEMPTS = 3;
@@ -54,6 +55,7 @@ export class MissionsRepository {
   constructor(
     @InjectMissionsRedis() private readonly redis: MissionsRedisClient,
     @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+    private readonly dispatch: MissionDispatchRepository,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {
     this.scripts = defineMissionsScripts(redis);
@@ -124,9 +126,18 @@ export class MissionsRepository {
     };
   }
 
+  /**
+   * A move to RUNNING also writes the mission's dispatch entry, due `recoveryGraceMs` later, after
+   * registering its tenant where reconcilers look: if this process dies before the mission is
+   * handed to a job or run, a reconciler finds it.
+   */
   async changeStatus({ tenantId, missionId, to, at, candidates }: ChangeStatusCommand): Promise<ChangeStatusResult> {
     const keys = this.keysFor(tenantId);
-    const scriptKeys = [keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus)];
+    const due = at + this.options.execution.recoveryGraceMs;
+    if (to === 'RUNNING') await this.dispatch.registerTenant(tenantId, due, at);
+    const scriptKeys = [
+      keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus), keys.dispatch,
+    ];
     if (isTerminal(to)) {
       scriptKeys.push(keys.finishedIn(to));
       // Best effort: on a cluster the registry lives on another master, whose outage must not stop
@@ -137,8 +148,11 @@ export class MissionsRepository {
     const reply = await this.send('change_status', () => this.scripts.missionsChangeStatus(
       scriptKeys.length, ...scriptKeys,
       to, String(at), this.streamMaxLen, missionId, ...MISSION_STATUSES,
-      String(candidates.length),
-      ...candidates.flatMap((c) => [c.from, serializeLogEntry(c.log), String(c.events.length), ...eventArgs(c.events)]),
+      String(candidates.length), String(due),
+      ...candidates.flatMap((c) => {
+        const entries = [c.log, ...(c.alsoLog ?? [])].map(serializeLogEntry);
+        return [c.from, String(entries.length), ...entries, String(c.events.length), ...eventArgs(c.events)];
+      }),
     ));
     if (reply[0] === 'not_found') return { kind: 'not_found' };
     if (reply[0] !== 'changed') return { kind: reply[0], mission: missionFromFlat(reply[1]) };

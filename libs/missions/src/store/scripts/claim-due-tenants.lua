@@ -1,10 +1,9 @@
--- Leases up to ARGV[2] tenants whose sweep is due to the caller, by moving their score (the
--- time of their next sweep) to the end of the lease. Two sweepers never get the same tenant
--- for one lease; one that dies mid-sweep leaves its tenants due again when the lease ends.
--- KEYS: 1 the registry of tenants with finished missions
--- ARGV: 1 now (epoch ms), 2 most tenants, 3 lease end (epoch ms)
-local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[2])
+-- Hands the tenants due for a look to one reconciler: their next look moves to ARGV[2], so
+-- other reconcilers skip them meanwhile; one that dies leaves them due again then.
+-- KEYS: 1 shard schedule
+-- ARGV: 1 now (epoch ms), 2 claimed until (epoch ms), 3 at most this many tenants
+local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[3])
 for _, tag in ipairs(due) do
-  redis.call('ZADD', KEYS[1], 'XX', ARGV[3], tag)
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], tag)
 end
 return due
