@@ -44,11 +44,11 @@ function scaleCell(m) {
 }
 
 function scaleTable({ scale }) {
-  const head = ['missions', 'list fastify', 'list express', 'list old', 'old/fastify', 'stats fastify', 'stats old',
+  const head = ['missions', 'list fastify', 'list express', 'list old', 'old/fastify', 'search fastify', 'stats fastify', 'stats old',
     'Redis B/mission project', 'Redis B/mission old'];
   const rows = scale.map((s) => [num(s.size), scaleCell(s.list.fastify), scaleCell(s.list.express), scaleCell(s.list.old),
     s.list.old.exceeded ? `> ${num(s.list.old.boundMs / s.list.fastify.p50)}×` : x(ratio(s.list.old.p50, s.list.fastify.p50)),
-    scaleCell(s.stats.fastify), scaleCell(s.stats.old),
+    scaleCell(s.search?.fastify), scaleCell(s.stats.fastify), scaleCell(s.stats.old),
     num(s.memory.project_bytes_per_mission), num(s.memory.old_bytes_per_mission)]);
   return table(head, rows);
 }
