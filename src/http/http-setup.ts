@@ -2,9 +2,10 @@ import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
+import { requestBodyNestingProblem } from 'missions';
 import type { AppEnv } from '../config/env.js';
 import { REQUEST_ID_HEADER } from '../logging/request-id.js';
+import { useSecurityHeaders } from './security-headers.js';
 
 export type HttpSettings = Pick<AppEnv, 'bodyLimitBytes' | 'corsOrigins'>;
 
@@ -13,6 +14,15 @@ interface BodyParserError {
   expose: boolean;
   message: string;
   type: string;
+}
+
+// Deeply nested JSON is slow to parse (a 256 KiB body of brackets blocks the event loop for half
+// a second) only to be refused afterwards: it is refused from its text, before parsing.
+const TOO_DEEP = 'entity.too.deep';
+
+function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
+  const problem = requestBodyNestingProblem(body.toString('utf8'));
+  if (problem) throw Object.assign(new Error(problem), { status: 400, expose: true, type: TOO_DEEP });
 }
 
 const isBodyParserError = (error: unknown): error is BodyParserError =>
@@ -25,20 +35,25 @@ const isBodyParserError = (error: unknown): error is BodyParserError =>
  */
 function bodyParserErrorsAsNestErrors(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
   if (!isBodyParserError(error) || error.status >= 500) return next(error);
-  const { status, message } = error;
-  next(new HttpException({ statusCode: status, message, error: STATUS_CODES[status] }, status, { cause: error }));
+  const { status, message, type } = error;
+  // Like a validation error, the depth error names the field in a list.
+  const body = { statusCode: status, message: type === TOO_DEEP ? [message] : message, error: STATUS_CODES[status] };
+  next(new HttpException(body, status, { cause: error }));
 }
 
 /**
- * The standalone service's HTTP pipeline, before `init`/`listen`: a JSON body limit (413 above
- * it), security headers, and CORS for the configured origins only. A host app embedding
+ * The standalone service's HTTP pipeline, before `init`/`listen`: security headers, a JSON body
+ * limit (413 above it) and nesting limit (400 past it), and CORS for the configured origins only. A host app embedding
  * MissionsModule sets up its own.
  */
 export function configureHttp(app: NestExpressApplication, settings: HttpSettings): void {
+  // First, so that the body parser's errors (400, 413) carry the headers too.
+  useSecurityHeaders(app);
   // Registered before init, so Nest skips its default 100 kB JSON parser.
-  app.useBodyParser('json', { limit: settings.bodyLimitBytes });
+  // Nest's typings leave out body-parser's `verify` (kept for its rawBody option); it is passed on.
+  const json = { limit: settings.bodyLimitBytes, verify: refuseDeepJson };
+  app.useBodyParser('json', json as { limit: number });
   app.use(bodyParserErrorsAsNestErrors);
-  app.use(helmet());
   if (settings.corsOrigins.length > 0) {
     app.enableCors({
       origin: settings.corsOrigins[0] === '*' ? '*' : settings.corsOrigins,

@@ -1,13 +1,15 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import { MissionsOptionsError, type ResolvedMissionsOptions } from '../options/missions.options.js';
 import { JwksKeyStore } from './jwks-key-store.js';
+import { jwtSegmentObject } from './jwt-segments.js';
 import { jwtVerificationFor, type JwtVerification } from './jwt-verification.js';
 import type { Principal } from '../domain/principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
 import { extractMissionsJwt } from './query-token.js';
+import { unauthorized } from './unauthorized.js';
 
 /** Passport name of the built-in strategy (passport's registry is process-wide). */
 export const MISSIONS_JWT_STRATEGY = 'missions-jwt';
@@ -35,7 +37,7 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
 
   validate(payload: unknown): Principal {
     const principal = principalFromClaims(payload);
-    if (!principal) throw new UnauthorizedException();
+    if (!principal) throw unauthorized();
     return principal;
   }
 }
@@ -49,20 +51,11 @@ function keySource(verification: JwtVerification): KeySource {
   const store = new JwksKeyStore({ ...verification.jwks, algorithms: verification.algorithms });
   return {
     secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: Error | null, key?: string) => void) => {
-      store.keyFor(headerOf(rawJwtToken)).then(
+      store.keyFor(jwtSegmentObject(rawJwtToken, 0) ?? {}).then(
         (pem) => done(null, pem),
         // passport-jwt turns an error here into 401.
         (error: Error) => done(error),
       );
     },
   };
-}
-
-function headerOf(token: string): { kid?: unknown; alg?: unknown } {
-  try {
-    const header: unknown = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
-    return typeof header === 'object' && header !== null ? header : {};
-  } catch {
-    return {};
-  }
 }

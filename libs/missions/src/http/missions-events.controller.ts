@@ -10,7 +10,7 @@ import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
 import { SseResponse } from './sse-response.js';
-import { StoreUnavailableFilter } from './store-unavailable.filter.js';
+import { MissionsExceptionFilter } from './missions-exception.filter.js';
 
 const EVENT_STREAM = {
   description: 'Server-Sent Events: `id:` stream entry id, `event:` envelope type (or `gap`), `data:` envelope JSON; `: ping` heartbeats.',
@@ -28,7 +28,7 @@ const ACCESS_TOKEN = { name: 'access_token', required: false, description: "The 
 @ApiAuthenticated()
 @Controller('api/missions')
 @UseGuards(MissionsAuthGuard)
-@UseFilters(StoreUnavailableFilter)
+@UseFilters(MissionsExceptionFilter)
 @AllowQueryToken()
 export class MissionsEventsController {
   private readonly logger = new Logger(MissionsEventsController.name);
