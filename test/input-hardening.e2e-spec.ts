@@ -2,15 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import request from 'supertest';
 import { MissionsService } from '../libs/missions/src/core/missions.service.js';
 import { MAX_JSON_DEPTH } from '../libs/missions/src/http/json-nesting.js';
+// Keys that name members of Object.prototype: class-transformer skipped them and ValidationPipe
+// deleted `__proto__`, at any depth of `data`.
+import { BUILT_IN_NAMES } from './support/fuzz-json.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { bearer, token } from './support/tokens.js';
-
-// Keys that name members of Object.prototype (or of every function): class-transformer skipped
-// them and ValidationPipe deleted `__proto__`, at any depth of `data`.
-const BUILT_IN_NAMES = [
-  'constructor', '__proto__', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf',
-  'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__', 'length', 'name',
-];
 
 // Built from JSON text: an object literal `{ __proto__: … }` would set the prototype instead.
 const withBuiltInNames = (): Record<string, unknown> =>
@@ -60,6 +56,19 @@ describe('Missions HTTP: input hardening', () => {
       await postJson('/api/missions', '{"name":"fp","data":{"car":{"constructor":"Ford"}}}', { 'Idempotency-Key': 'fp' }).expect(201);
       await postJson('/api/missions', '{"name":"fp","data":{"car":{"constructor":"Tesla"}}}', { 'Idempotency-Key': 'fp' }).expect(422);
       await postJson('/api/missions', '{"name":"fp","data":{"car":{}}}', { 'Idempotency-Key': 'fp' }).expect(422);
+    });
+  });
+
+  describe('lone surrogates', () => {
+    it('should keep them in data, and refuse them in typed text, which Redis would store as U+FFFD', async () => {
+      const created = await postJson('/api/missions', '{"name":"s","data":{"\\ud800":"\\udfff x"}}').expect(201);
+      expect(JSON.stringify(created.body.data)).toBe('{"\\ud800":"\\udfff x"}');
+      expect(JSON.stringify((await http.get(`/api/missions/${created.body.id}`).set(alice)).body.data)).toBe('{"\\ud800":"\\udfff x"}');
+      const name = await postJson('/api/missions', '{"name":"a\\ud800"}').expect(400);
+      expect(name.body.message).toEqual(['name must be a string of 1 to 200 characters, without lone surrogates']);
+      await postJson('/api/missions', '{"name":"n","description":"\\udc00"}').expect(400);
+      await postJson(`/api/missions/${created.body.id}/log`, '{"message":"\\ud83d"}').expect(400);
+      await postJson('/api/missions', '{"name":"\\ud83d\\ude00"}').expect(201);
     });
   });
 

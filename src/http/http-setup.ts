@@ -11,9 +11,9 @@ export type HttpSettings = Pick<AppEnv, 'bodyLimitBytes' | 'corsOrigins'>;
 
 interface BodyParserError {
   status: number;
-  expose: boolean;
+  expose?: boolean;
   message: string;
-  type: string;
+  type?: string;
 }
 
 // Deeply nested JSON is slow to parse (a 256 KiB body of brackets blocks the event loop for half
@@ -25,17 +25,19 @@ function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
   if (problem) throw Object.assign(new Error(problem), { status: 400, expose: true, type: TOO_DEEP });
 }
 
+// body-parser's own errors carry a `type`; a broken compressed body (zlib) only a `status`.
 const isBodyParserError = (error: unknown): error is BodyParserError =>
-  typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
-  typeof (error as BodyParserError).status === 'number' && (error as BodyParserError).expose === true;
+  typeof error === 'object' && error !== null && !(error instanceof HttpException) &&
+  typeof (error as BodyParserError).status === 'number';
 
 /**
  * Nest maps body-parser's errors to a bare `{statusCode, message}`; the contract's clients get
  * Nest's full error body, `error` included, for a 413 as for any other 4xx.
  */
 function bodyParserErrorsAsNestErrors(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
-  if (!isBodyParserError(error) || error.status >= 500) return next(error);
-  const { status, message, type } = error;
+  if (!isBodyParserError(error) || error.status < 400 || error.status >= 500) return next(error);
+  const { status, type } = error;
+  const message = error.expose === false ? STATUS_CODES[status] : error.message;
   // Like a validation error, the depth error names the field in a list.
   const body = { statusCode: status, message: type === TOO_DEEP ? [message] : message, error: STATUS_CODES[status] };
   next(new HttpException(body, status, { cause: error }));
@@ -43,16 +45,18 @@ function bodyParserErrorsAsNestErrors(error: unknown, _req: Request, _res: Respo
 
 /**
  * The standalone service's HTTP pipeline, before `init`/`listen`: security headers, a JSON body
- * limit (413 above it) and nesting limit (400 past it), and CORS for the configured origins only. A host app embedding
- * MissionsModule sets up its own.
+ * limit (413 above it) and nesting limit (400 past it), and CORS for the configured origins
+ * only. A host app embedding MissionsModule sets up its own.
  */
 export function configureHttp(app: NestExpressApplication, settings: HttpSettings): void {
   // First, so that the body parser's errors (400, 413) carry the headers too.
   useSecurityHeaders(app);
-  // Registered before init, so Nest skips its default 100 kB JSON parser.
+  // Registered before init, so Nest skips its default 100 kB parsers.
   // Nest's typings leave out body-parser's `verify` (kept for its rawBody option); it is passed on.
   const json = { limit: settings.bodyLimitBytes, verify: refuseDeepJson };
   app.useBodyParser('json', json as { limit: number });
+  // Nest's default form parser (extended, as Nest sets it) would come after the mapping below.
+  app.useBodyParser('urlencoded', { limit: settings.bodyLimitBytes, extended: true });
   app.use(bodyParserErrorsAsNestErrors);
   if (settings.corsOrigins.length > 0) {
     app.enableCors({

@@ -5,7 +5,8 @@ import { MAX_JSON_DEPTH, nestingBeyond, tooDeepMessage } from '../json-nesting.j
 /**
  * Length in UTF-16 code units (JavaScript `string.length`), as the contract counts it.
  * class-validator's @Length counts a surrogate pair as one character, which would let a
- * 200-emoji name through at 400 code units.
+ * 200-emoji name through at 400 code units. A lone surrogate is refused: JSON can carry one,
+ * but it has no UTF-8 form, so Redis would store U+FFFD in its place.
  */
 export function JsStringLength(min: number, max: number, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -13,8 +14,8 @@ export function JsStringLength(min: number, max: number, options?: ValidationOpt
       name: 'jsStringLength',
       constraints: [min, max],
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.length >= min && value.length <= max,
-        defaultMessage: (args) => `${args?.property} must be a string of ${min} to ${max} characters`,
+        validate: (value: unknown) => typeof value === 'string' && value.length >= min && value.length <= max && value.isWellFormed(),
+        defaultMessage: (args) => `${args?.property} must be a string of ${min} to ${max} characters, without lone surrogates`,
       },
     },
     options,
