@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { isPrincipal, principalFromClaims } from '../libs/missions/src/auth/principal-from-claims.js';
 import type { MissionsAuthOptions } from '../libs/missions/src/options/missions.options.js';
-import { checkProperty, jestTimeout, reportFuzzCounts, type FuzzBudget } from './support/fuzz.js';
+import { checkProperty, isFuzzing, jestTimeout, reportFuzzCounts, type FuzzBudget } from './support/fuzz.js';
 import { anyString, jsonValue } from './support/fuzz-json.js';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { rawRequest } from './support/raw-http.js';
@@ -149,8 +149,8 @@ describe('Fuzz: crafted tokens', () => {
     } finally {
       await apps[mode]?.app.close();
     }
-    // The property must see both answers to mean anything.
-    expect(accepted).toBeGreaterThan(0);
+    // CI's seed must show both answers for the property to mean anything (a random one may not).
+    if (!isFuzzing()) expect(accepted).toBeGreaterThan(0);
   }, jestTimeout(BUDGET));
 
   it('should answer 401 in host mode unless the host resolves a well-formed principal', async () => {

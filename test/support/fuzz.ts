@@ -11,6 +11,9 @@ import fc from 'fast-check';
 export const CI_SEED = 20_261_201;
 
 const fuzzing = process.env.FUZZ_SEED !== undefined;
+
+/** Whether this is `npm run fuzz` (a random seed) rather than CI's fixed one. */
+export const isFuzzing = (): boolean => fuzzing;
 const runsOverride = Number(process.env.FUZZ_RUNS) || undefined;
 
 export interface FuzzBudget {
