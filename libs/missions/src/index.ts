@@ -5,6 +5,7 @@
 
 // The module and its options
 export { MissionsModule } from './missions.module.js';
+export { DEFAULT_MISSIONS_PATH, type MissionsRoutesOption } from './http/missions-controllers.js';
 export {
   MissionsOptionsError,
   resolveMissionsOptions,
@@ -36,7 +37,13 @@ export type { CreateMissionInput, LogPage, MissionPage, MissionRef } from './dom
 export { MissionHandler } from './execution/mission-handler.decorator.js';
 export { MissionHandlerRegistry } from './execution/mission-handler.registry.js';
 export type { MissionHandler as MissionHandlerFunction, MissionHandlerContext } from './execution/mission-handler.js';
-export type { MissionExecutor } from './execution/mission-executor.js';
+export type { MissionExecutor, MissionRecovery } from './execution/mission-executor.js';
+export {
+  MISSIONS_RECOVERY_EVENT,
+  MISSIONS_RECOVERY_SWEEP_EVENT,
+  type MissionsRecoveryEvent,
+  type MissionsRecoverySweepEvent,
+} from './execution/mission-recovery.events.js';
 export { MissionQueueConnections, type QueueConnectionState } from './execution/bullmq/mission-queue-connections.js';
 
 // The domain
@@ -63,6 +70,7 @@ export { parseClusterNodes } from './store/redis-connection.js';
 // Named errors
 export { InvalidCursorError } from './errors/invalid-cursor.error.js';
 export { StoreUnavailableError } from './errors/store-unavailable.error.js';
+export { MissingHandlerError } from './errors/missing-handler.error.js';
 
 // HTTP response shapes (OpenAPI models)
 export {

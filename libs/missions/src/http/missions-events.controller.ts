@@ -27,7 +27,8 @@ const ACCESS_TOKEN = { name: 'access_token', required: false, description: "The 
  */
 @ApiTags('missions')
 @ApiAuthenticated()
-@Controller('api/missions')
+// Mounted by missionsControllers() at the instance's own path.
+@Controller()
 // Auth first: the rate limit is per principal. Opening a stream costs one request of the
 // budget, like any other; the events it then carries cost nothing.
 @UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
