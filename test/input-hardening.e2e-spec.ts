@@ -91,7 +91,8 @@ describe('Missions HTTP: input hardening', () => {
       const log = await postJson(`/api/missions/${body.id}/log`, `{"message":"m","data":{"a":${deep}}}`).expect(400);
       expect(log.body.message).toEqual([expect.stringMatching(/^data must not nest/)]);
       expect((await postJson('/api/missions', `{"name":${deep}}`).expect(400)).body.message).toEqual([expect.stringMatching(/^name /)]);
-      expect((await postJson('/api/missions', `{"name":"n","extra":${deep}}`).expect(400)).body.message).toEqual(['property extra should not exist']);
+      // Refused as unknown, or (Fastify, whose parser checks the depth first) as too deep: named either way.
+      expect((await postJson('/api/missions', `{"name":"n","extra":${deep}}`).expect(400)).body.message).toEqual([expect.stringMatching(/^(property extra should not exist|extra must not nest)/)]);
       await postJson(`/api/missions/${body.id}/status`, `{"status":${deep}}`).expect(400);
     });
   });
