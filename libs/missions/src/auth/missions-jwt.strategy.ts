@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
+import { AuthGuard, PassportStrategy, type IAuthGuard } from '@nestjs/passport';
+import { ExtractJwt, Strategy, type JwtFromRequestFunction, type SecretOrKeyProvider } from 'passport-jwt';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import { MissionsOptionsError, type ResolvedMissionsOptions } from '../options/missions.options.js';
 import { JwksKeyStore } from './jwks-key-store.js';
@@ -8,11 +8,32 @@ import { jwtSegmentObject } from './jwt-segments.js';
 import { jwtVerificationFor, type JwtVerification } from './jwt-verification.js';
 import type { Principal } from '../domain/principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
-import { extractMissionsJwt } from './query-token.js';
+import { queryTokenAllowed } from './query-token.js';
 import { unauthorized } from './unauthorized.js';
 
 /** Passport name of the built-in strategy (passport's registry is process-wide). */
 export const MISSIONS_JWT_STRATEGY = 'missions-jwt';
+
+const fromQuery = ExtractJwt.fromUrlQueryParameter('access_token');
+
+const fromHeaderOrQuery = ExtractJwt.fromExtractors([
+  ExtractJwt.fromAuthHeaderAsBearerToken(),
+  (request) => (queryTokenAllowed(request) ? fromQuery(request) : null),
+]);
+
+/** The Bearer header, else `?access_token=` on routes marked `@AllowQueryToken()`; null when malformed. */
+export const extractMissionsJwt: JwtFromRequestFunction = (request) => {
+  const token = fromHeaderOrQuery(request);
+  // jsonwebtoken reads claims off whatever the payload decodes to and throws a TypeError (a 500)
+  // on a validly signed `null`: a token whose header or payload is not a JSON object is no token.
+  if (!token || !jwtSegmentObject(token, 0) || !jwtSegmentObject(token, 1)) return null;
+  return token;
+};
+
+/** Passport's guard for the strategy, which MissionsAuthGuard composes in 'jwt' mode. */
+export function createMissionsJwtGuard(): IAuthGuard {
+  return new (AuthGuard(MISSIONS_JWT_STRATEGY))();
+}
 
 /** Verifies `Authorization: Bearer` tokens (or `?access_token=` where a route allows it); provide it only when `auth.mode` is `'jwt'`. */
 @Injectable()
