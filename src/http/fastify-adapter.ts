@@ -1,15 +1,20 @@
 import { BadRequestException } from '@nestjs/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { requestBodyNestingProblem } from 'missions';
 
 type Done = (error: Error | null, body?: unknown) => void;
 
 // Express (body-parser) reads an empty JSON body as {} and a malformed one as Nest's 400;
 // Fastify would refuse the first, e.g. `POST /:id/status?mission_status=…` sent with
 // `Content-Type: application/json` and no body, which the contract accepts.
+// A body nested past the limit is refused from its text, before the slow parse (see http-setup.ts).
 function parseJsonLikeExpress(_request: unknown, body: Buffer, done: Done): void {
   if (body.length === 0) return done(null, {});
+  const text = body.toString('utf8');
+  const tooDeep = requestBodyNestingProblem(text);
+  if (tooDeep) return done(new BadRequestException([tooDeep]));
   try {
-    done(null, JSON.parse(body.toString('utf8')));
+    done(null, JSON.parse(text));
   } catch (error) {
     done(new BadRequestException((error as Error).message));
   }

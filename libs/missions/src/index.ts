@@ -91,3 +91,6 @@ export {
   MissionStatsResponse,
 } from './http/dto/mission.response.js';
 export { ErrorResponse } from './http/dto/error.response.js';
+
+// Input bounds, for a host's own body parser
+export { MAX_JSON_DEPTH, requestBodyNestingProblem } from './http/json-nesting.js';

@@ -10,7 +10,8 @@ import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
 import { SseResponse } from './sse-response.js';
-import { StoreUnavailableFilter } from './store-unavailable.filter.js';
+import { MissionsExceptionFilter } from './missions-exception.filter.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
 
 const EVENT_STREAM = {
   description: 'Server-Sent Events: `id:` stream entry id, `event:` envelope type (or `gap`), `data:` envelope JSON; `: ping` heartbeats.',
@@ -21,15 +22,17 @@ const ACCESS_TOKEN = { name: 'access_token', required: false, description: "The 
 
 /**
  * Live updates as Server-Sent Events. Registered before MissionsController, so the literal
- * `events` wins over its `GET :id`. Errors found before the stream starts (401, 400, 404)
+ * `events` wins over its `GET :id`. Errors found before the stream starts (401, 429, 400, 404)
  * answer as on every route; after that the status is sent and only events follow.
  */
 @ApiTags('missions')
 @ApiAuthenticated()
 // Mounted by missionsControllers() at the instance's own path.
 @Controller()
-@UseGuards(MissionsAuthGuard)
-@UseFilters(StoreUnavailableFilter)
+// Auth first: the rate limit is per principal. Opening a stream costs one request of the
+// budget, like any other; the events it then carries cost nothing.
+@UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
+@UseFilters(MissionsExceptionFilter)
 @AllowQueryToken()
 export class MissionsEventsController {
   private readonly logger = new Logger(MissionsEventsController.name);
