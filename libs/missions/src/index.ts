@@ -74,3 +74,7 @@ export {
   MissionStatsResponse,
 } from './http/dto/mission.response.js';
 export { ErrorResponse } from './http/dto/error.response.js';
+
+// The operator dashboard (optional: served only when a host imports the module)
+export { MissionsDashboardModule } from './dashboard/missions-dashboard.module.js';
+export type { MissionsDashboardOptions, DashboardClientConfig } from './dashboard/missions-dashboard.options.js';

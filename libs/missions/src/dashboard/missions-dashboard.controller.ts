@@ -1,0 +1,79 @@
+import { Controller, Get, Headers, Inject, Param, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { rawResponse } from '../http/raw-response.js';
+import type { DashboardAsset } from './dashboard-assets.js';
+import {
+  DASHBOARD_ASSETS, MISSIONS_DASHBOARD_OPTIONS, type DashboardClientConfig, type MissionsDashboardOptions,
+} from './missions-dashboard.options.js';
+
+/** The page's own policy, stricter than a host's default: no inline script, no other origin but the API's. */
+function contentSecurityPolicy(options: MissionsDashboardOptions): string {
+  const origins = [options.apiBase, options.devTokenUrl].flatMap((url) => (url && URL.canParse(url) ? [new URL(url).origin] : []));
+  return [
+    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    `connect-src 'self'${origins.map((o) => ` ${o}`).join('')}`, "base-uri 'none'", "form-action 'none'", "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+/** Serves the built dashboard under `/ui/` from memory, and its `config.json`. No auth: the page holds no data. */
+@ApiExcludeController()
+@Controller('ui')
+export class MissionsDashboardController {
+  private readonly csp: string;
+  private readonly config: DashboardAsset;
+
+  constructor(
+    @Inject(DASHBOARD_ASSETS) private readonly assets: Map<string, DashboardAsset>,
+    @Inject(MISSIONS_DASHBOARD_OPTIONS) options: MissionsDashboardOptions,
+  ) {
+    this.csp = contentSecurityPolicy(options);
+    const config: DashboardClientConfig = { api_base: options.apiBase ?? '/api/missions', dev_token_url: options.devTokenUrl ?? null };
+    this.config = { body: Buffer.from(JSON.stringify(config)), gzipped: null, type: 'application/json; charset=utf-8', immutable: false };
+  }
+
+  @Get('config.json')
+  clientConfig(@Res() response: unknown): void {
+    this.send(response, this.config, undefined);
+  }
+
+  // Unknown paths get the page too: links into it (#/missions/<id>) never reach the server,
+  // but a reload of a mistyped path should still land on something useful.
+  @Get(['', '*asset'])
+  asset(@Param('asset') asset: string[] | string | undefined, @Req() request: unknown, @Res() response: unknown,
+    @Headers('accept-encoding') acceptEncoding: string | undefined): void {
+    const path = Array.isArray(asset) ? asset.join('/') : (asset ?? '');
+    if (path === '' && !requestPath(request).endsWith('/')) {
+      // The page's asset URLs are relative: they resolve under /ui/ only.
+      const res = rawResponse(response);
+      res.writeHead(308, { Location: `${requestPath(request)}/` }).end();
+      return;
+    }
+    const found = this.assets.get(path);
+    this.send(response, found ?? this.assets.get('index.html')!, acceptEncoding, found === undefined && path.startsWith('assets/'));
+  }
+
+  private send(response: unknown, asset: DashboardAsset, acceptEncoding: string | undefined, missing = false): void {
+    const res = rawResponse(response);
+    if (missing) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
+    const gzip = asset.gzipped !== null && /\bgzip\b/.test(acceptEncoding ?? '');
+    const body = gzip ? asset.gzipped! : asset.body;
+    res.setHeader('Content-Security-Policy', this.csp);
+    res.writeHead(200, {
+      'Content-Type': asset.type,
+      'Content-Length': body.length,
+      'Cache-Control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      Vary: 'Accept-Encoding',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    });
+    res.end(body);
+  }
+}
+
+function requestPath(request: unknown): string {
+  const req = request as { originalUrl?: string; url?: string; raw?: { url?: string } };
+  const url = req.originalUrl ?? req.raw?.url ?? req.url ?? '/';
+  return url.split('?')[0];
+}
