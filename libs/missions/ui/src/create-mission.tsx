@@ -31,6 +31,7 @@ export function CreateMission({ api, onCreated }: Props) {
       const mission = await api.create(body);
       if (fields.get('execute')) await api.execute(mission.id);
       form.reset();
+      form.closest('details')?.removeAttribute('open');
       onCreated(mission);
     } catch (e) {
       setError((e as Error).message);
