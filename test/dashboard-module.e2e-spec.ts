@@ -15,7 +15,7 @@ import { DevTokenModule } from '../src/dev-token/dev-token.module.js';
 function fakePage(): string {
   const dir = mkdtempSync(join(tmpdir(), 'missions-ui-'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./assets/app-1234.js"></script>');
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="./assets/app-1234.js"></script></head></html>');
   writeFileSync(join(dir, 'assets', 'app-1234.js'), `console.log(${JSON.stringify('x'.repeat(2000))});`);
   return dir;
 }
@@ -80,9 +80,10 @@ describe(MissionsDashboardModule.name, () => {
       expect((await http.get('/ui/missions/42').expect(200)).text).toContain('<!doctype html>');
     });
 
-    it('should tell the page where the API and the dev token route are', async () => {
-      const res = await http.get('/ui/config.json').expect(200);
-      expect(res.body).toEqual({ api_base: '/api/missions', dev_token_url: '/api/dev/token' });
+    it('should tell the page where the API and the dev token route are, inside the page', async () => {
+      const { text } = await http.get('/ui/').expect(200);
+      const content = /<meta name="missions-config" content="([^"]*)" \/>/.exec(text)?.[1];
+      expect(JSON.parse(content!.replace(/&quot;/g, '"'))).toEqual({ api_base: '/api/missions', dev_token_url: '/api/dev/token' });
     });
   });
 

@@ -40,13 +40,29 @@ export function loadDashboardAssets(dir: string): Map<string, DashboardAsset> {
   const assets = new Map<string, DashboardAsset>();
   for (const file of filesUnder(dir)) {
     const path = relative(dir, file).split(sep).join('/');
-    const body = readFileSync(file);
-    const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    const compressed = type.startsWith('image/png') ? null : gzipSync(body, { level: 9 });
-    const gzipped = compressed && compressed.length < body.length ? compressed : null;
-    assets.set(path, { body, gzipped, type, immutable: path.startsWith('assets/') });
+    assets.set(path, dashboardAsset(path, readFileSync(file)));
   }
   return assets;
+}
+
+function dashboardAsset(path: string, body: Buffer): DashboardAsset {
+  const type = TYPES[extname(path)] ?? 'application/octet-stream';
+  const compressed = type === 'image/png' ? null : gzipSync(body, { level: 9 });
+  const gzipped = compressed && compressed.length < body.length ? compressed : null;
+  return { body, gzipped, type, immutable: path.startsWith('assets/') };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * The assets with the page's settings written into index.html as a `<meta>` (its CSP allows no
+ * inline script): the page starts without a round trip to fetch them.
+ */
+export function withClientConfig(assets: Map<string, DashboardAsset>, config: object): Map<string, DashboardAsset> {
+  const content = JSON.stringify(config).replace(/[&"<>]/g, (c) => HTML_ESCAPES[c]);
+  const html = assets.get('index.html')!.body.toString('utf8')
+    .replace('<head>', `<head>\n    <meta name="missions-config" content="${content}" />`);
+  return new Map([...assets, ['index.html', dashboardAsset('index.html', Buffer.from(html))]]);
 }
 
 function filesUnder(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { rawResponse } from '../http/raw-response.js';
-import type { DashboardAsset } from './dashboard-assets.js';
+import { withClientConfig, type DashboardAsset } from './dashboard-assets.js';
 import {
   DASHBOARD_ASSETS, MISSIONS_DASHBOARD_OPTIONS, type DashboardClientConfig, type MissionsDashboardOptions,
 } from './missions-dashboard.options.js';
@@ -15,25 +15,20 @@ function contentSecurityPolicy(options: MissionsDashboardOptions): string {
   ].join('; ');
 }
 
-/** Serves the built dashboard under `/ui/` from memory, and its `config.json`. No auth: the page holds no data. */
+/** Serves the built dashboard under `/ui/` from memory, its settings inside the page. No auth: the page holds no data. */
 @ApiExcludeController()
 @Controller('ui')
 export class MissionsDashboardController {
   private readonly csp: string;
-  private readonly config: DashboardAsset;
+  private readonly assets: Map<string, DashboardAsset>;
 
   constructor(
-    @Inject(DASHBOARD_ASSETS) private readonly assets: Map<string, DashboardAsset>,
+    @Inject(DASHBOARD_ASSETS) built: Map<string, DashboardAsset>,
     @Inject(MISSIONS_DASHBOARD_OPTIONS) options: MissionsDashboardOptions,
   ) {
     this.csp = contentSecurityPolicy(options);
     const config: DashboardClientConfig = { api_base: options.apiBase ?? '/api/missions', dev_token_url: options.devTokenUrl ?? null };
-    this.config = { body: Buffer.from(JSON.stringify(config)), gzipped: null, type: 'application/json; charset=utf-8', immutable: false };
-  }
-
-  @Get('config.json')
-  clientConfig(@Res() response: unknown): void {
-    this.send(response, this.config, undefined);
+    this.assets = withClientConfig(built, config);
   }
 
   // Unknown paths get the page too: links into it (#/missions/<id>) never reach the server,
@@ -52,7 +47,7 @@ export class MissionsDashboardController {
     this.send(response, found ?? this.assets.get('index.html')!, acceptEncoding, found === undefined && path.startsWith('assets/'));
   }
 
-  private send(response: unknown, asset: DashboardAsset, acceptEncoding: string | undefined, missing = false): void {
+  private send(response: unknown, asset: DashboardAsset, acceptEncoding: string | undefined, missing: boolean): void {
     const res = rawResponse(response);
     if (missing) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');

@@ -13,7 +13,7 @@ export interface MissionsDashboardOptions {
   assetsDir?: string;
 }
 
-/** What the page reads from `config.json` at start. */
+/** The page's settings, written into its index.html. */
 export interface DashboardClientConfig {
   api_base: string;
   dev_token_url: string | null;

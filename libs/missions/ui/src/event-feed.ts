@@ -63,6 +63,7 @@ export class EventFeed {
         throw new Error(response.status === 503 ? 'the mission store is unavailable' : `HTTP ${response.status}`);
       }
       this.failures = 0;
+      if (performance.getEntriesByName('missions:stream-open').length === 0) performance.mark('missions:stream-open');
       this.handlers.state({ kind: 'live', resumed: resumeFrom !== null });
       if (resumeFrom === null) this.handlers.reset();
       await this.read(response.body);
