@@ -31,20 +31,28 @@ export class MissionsDashboardController {
     this.assets = withClientConfig(built, config);
   }
 
-  // Unknown paths get the page too: links into it (#/missions/<id>) never reach the server,
-  // but a reload of a mistyped path should still land on something useful.
-  @Get(['', '*asset'])
-  asset(@Param('asset') asset: string[] | string | undefined, @Req() request: unknown, @Res() response: unknown,
-    @Headers('accept-encoding') acceptEncoding: string | undefined): void {
-    const path = Array.isArray(asset) ? asset.join('/') : (asset ?? '');
-    if (path === '' && !requestPath(request).endsWith('/')) {
+  // Named parameters only, no wildcard: Express and Fastify spell wildcards differently, and the
+  // built page is flat (index.html, assets/<hashed name>). Unknown files get the page itself, so a
+  // reload of a mistyped path still lands somewhere useful (views are #/… fragments).
+  @Get()
+  page(@Req() request: unknown, @Res() response: unknown, @Headers('accept-encoding') acceptEncoding: string | undefined): void {
+    if (!requestPath(request).endsWith('/')) {
       // The page's asset URLs are relative: they resolve under /ui/ only.
-      const res = rawResponse(response);
-      res.writeHead(308, { Location: `${requestPath(request)}/` }).end();
+      rawResponse(response).writeHead(308, { Location: `${requestPath(request)}/` }).end();
       return;
     }
-    const found = this.assets.get(path);
-    this.send(response, found ?? this.assets.get('index.html')!, acceptEncoding, found === undefined && path.startsWith('assets/'));
+    this.send(response, this.assets.get('index.html')!, acceptEncoding, false);
+  }
+
+  @Get('assets/:file')
+  asset(@Param('file') file: string, @Res() response: unknown, @Headers('accept-encoding') acceptEncoding: string | undefined): void {
+    const found = this.assets.get(`assets/${file}`);
+    this.send(response, found ?? this.assets.get('index.html')!, acceptEncoding, found === undefined);
+  }
+
+  @Get(':file')
+  file(@Param('file') file: string, @Res() response: unknown, @Headers('accept-encoding') acceptEncoding: string | undefined): void {
+    this.send(response, this.assets.get(file) ?? this.assets.get('index.html')!, acceptEncoding, false);
   }
 
   private send(response: unknown, asset: DashboardAsset, acceptEncoding: string | undefined, missing: boolean): void {
