@@ -284,13 +284,20 @@ describe('Operator dashboard in Chromium', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('missions.token'))).toBeNull();
   });
 
-  it('should be readable at a phone width', async () => {
+  it('should be usable by keyboard and readable at a phone width', async () => {
     const page = await newPage(390);
     await signInWithToken(page, devToken('dev'));
     await shot(page, '07-narrow-list');
-    const [first] = await page.locator('.list li').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-mission-id')));
-    await page.goto(`${base}/ui/#/missions/${first}`);
+    // By keyboard: from the search box, Tab reaches the first mission, Enter opens it, focus follows.
+    await page.locator('.list li').first().waitFor();
+    await page.getByRole('searchbox').focus();
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-mission-id'));
+    expect(first).toBeTruthy();
+    await page.keyboard.press('Enter');
     await detailStatus(page).waitFor();
+    await expect(page.locator('[data-detail-id]').getAttribute('data-detail-id')).resolves.toBe(first);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
     await shot(page, '08-narrow-detail');
     // Nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

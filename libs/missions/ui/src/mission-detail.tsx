@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { transitionAllowed } from '../../src/domain/mission-state.js';
 import { formatTime, type LogEntry, type Mission, type MissionsApi, type MissionStatus } from './api.js';
 import { useLiveView, type FeedBus } from './live-view.js';
@@ -74,6 +74,16 @@ export function MissionDetail({ api, bus, id }: Props) {
     }
   }, [id]);
 
+  // Opening a mission moves keyboard focus to it (once per mission, not on every live update).
+  const heading = useRef<HTMLHeadingElement>(null);
+  const focused = useRef(false);
+  const loaded = mission !== null;
+  useEffect(() => {
+    if (!loaded || focused.current) return;
+    focused.current = true;
+    heading.current?.focus();
+  }, [loaded]);
+
   const act = async (label: string, action: () => Promise<unknown>) => {
     setBusy(true);
     setActionError(null);
@@ -95,7 +105,7 @@ export function MissionDetail({ api, bus, id }: Props) {
 
   return (
     <section class="detail" aria-label={`Mission ${mission.name}`} data-detail-id={mission.id}>
-      <h2>{mission.name} <span class={`badge s-${mission.status}`} data-detail-status>{mission.status}</span></h2>
+      <h2 ref={heading} tabIndex={-1}>{mission.name} <span class={`badge s-${mission.status}`} data-detail-status>{mission.status}</span></h2>
       <div class="actions" role="group" aria-label="Actions">
         <button type="button" disabled={!can('RUNNING')} onClick={() => void act('Execute', () => api.execute(id))}>Execute</button>
         <button type="button" disabled={!can('CANCELLED')} onClick={() => void act('Cancel', () => api.cancel(id))}>Cancel</button>
