@@ -14,11 +14,14 @@ export {
   type MissionsJwtOptions,
   type MissionsModuleOptions,
   type MissionsRedisClient,
+  type MissionsRetentionOptions,
   type MissionsRole,
   type RedisClusterNode,
   type RedisConnectionConfig,
   type ResolvedExecutionOptions,
   type ResolvedMissionsOptions,
+  type ResolvedRetentionOptions,
+  type FinishedStatus,
 } from './options/missions.options.js';
 export {
   InjectMissionExecutor,
@@ -33,6 +36,7 @@ export {
 
 // Programmatic use
 export { MissionsService, type CreateOutcome } from './core/missions.service.js';
+export { MissionRetentionSweeper, type SweepOutcome } from './core/mission-retention.sweeper.js';
 export type { CreateMissionInput, LogPage, MissionPage, MissionRef } from './domain/mission-commands.js';
 
 // Execution: handlers per mission type, and the executor seam
@@ -55,7 +59,7 @@ export { MISSION_STATUSES, LOG_LEVELS, isMissionStatus } from './domain/mission.
 export type { JsonObject, LogLevel, Mission, MissionLogEntry, MissionStats, MissionStatus } from './domain/mission.types.js';
 export { allowedSources, isTerminal, transitionAllowed } from './domain/mission-state.js';
 export { EVENT_SOURCE, MissionEventType, missionTarget } from './domain/mission-events.js';
-export type { EventActor, MissionEventEnvelope } from './domain/mission-events.js';
+export type { EventActor, MissionDeletionReason, MissionEventEnvelope } from './domain/mission-events.js';
 export type { Principal } from './domain/principal.js';
 
 // Auth

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MISSION_STATUSES, type MissionStatus } from '../../domain/mission.types.js';
+import { JsStringLength } from './validators.js';
 
 /** Query of `GET /api/missions`. */
 export class ListMissionsQuery {
@@ -19,9 +20,24 @@ export class ListMissionsQuery {
   @Max(1000)
   limit: number = 100;
 
-  @ApiPropertyOptional({ type: String, maxLength: 512, description: 'Opaque: the `next_cursor` of the previous page.' })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 1024,
+    description: 'Opaque: the `next_cursor` of the previous page of the same listing or search.',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxLength(1024)
   cursor?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 200,
+    description: 'Name search: only missions whose name starts with this text, compared case-insensitively '
+      + '(JavaScript lower case), ordered by the lower-cased name then id, ascending. Not with `status`.',
+  })
+  @IsOptional()
+  @JsStringLength(1, 200)
+  name_prefix?: string;
 }
