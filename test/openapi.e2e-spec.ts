@@ -15,8 +15,9 @@ import { testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
 
 const COMMITTED = new URL('../openapi.json', import.meta.url);
 // Routes a client may call without a token.
-// Without the missions bearer scheme: probes, and /metrics (its own allow list or METRICS_TOKEN).
-const PUBLIC_ROUTES = ['get /api/missions/health', 'get /health/live', 'get /health/ready', 'get /metrics'];
+// Without the missions bearer scheme: probes, /metrics (its own allow list or METRICS_TOKEN), and
+// the development token route (the dashboard's sign-in; 404 unless the dev secret is in use).
+const PUBLIC_ROUTES = ['get /api/missions/health', 'get /health/live', 'get /health/ready', 'get /metrics', 'post /api/dev/token'];
 
 describe('OpenAPI document', () => {
   let app: INestApplication;

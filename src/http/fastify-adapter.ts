@@ -32,7 +32,8 @@ function ignoreText(_request: unknown, _body: Buffer, done: Done): void {
  */
 export async function createFastifyAdapter(): Promise<FastifyAdapter> {
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-  const adapter = new FastifyAdapter();
+  // Express matches `/ui` and `/ui/` alike (non-strict routing); so does this, for the same routes.
+  const adapter = new FastifyAdapter({ routerOptions: { ignoreTrailingSlash: true } });
   adapter.useBodyParser('application/json', false, undefined, parseJsonLikeExpress);
   adapter.useBodyParser('text/plain', false, undefined, ignoreText);
   return adapter;

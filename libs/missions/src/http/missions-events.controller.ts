@@ -1,5 +1,4 @@
 import { Controller, Get, Headers, Logger, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
@@ -9,6 +8,7 @@ import { MissionEventStreamService, type OpenEventStream } from '../events/missi
 import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
+import { rawResponse } from './raw-response.js';
 import { SseResponse } from './sse-response.js';
 import { MissionsExceptionFilter } from './missions-exception.filter.js';
 import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
@@ -82,12 +82,4 @@ export class MissionsEventsController {
       sse.end();
     });
   }
-}
-
-/** Express hands out the Node response itself, Fastify a reply wrapping it as `raw`. */
-function rawResponse(response: unknown): ServerResponse {
-  const reply = response as { raw?: ServerResponse; hijack?: () => void };
-  if (reply.raw === undefined) return response as ServerResponse;
-  reply.hijack?.();
-  return reply.raw;
 }
