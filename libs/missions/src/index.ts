@@ -91,3 +91,10 @@ export {
   MissionStatsResponse,
 } from './http/dto/mission.response.js';
 export { ErrorResponse } from './http/dto/error.response.js';
+
+// Input bounds, for a host's own body parser
+export { MAX_JSON_DEPTH, requestBodyNestingProblem } from './http/json-nesting.js';
+
+// The operator dashboard (optional: served only when a host imports the module)
+export { MissionsDashboardModule } from './dashboard/missions-dashboard.module.js';
+export type { MissionsDashboardOptions, DashboardClientConfig } from './dashboard/missions-dashboard.options.js';

@@ -1,6 +1,6 @@
 import {
   BadRequestException, Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res,
-  UseFilters, UseGuards, UsePipes, ValidationPipe,
+  UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
@@ -21,8 +21,9 @@ import { ReadLogQuery } from './dto/read-log.query.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
+import { MissionsValidationPipe } from './missions-validation.pipe.js';
 import { MissionsService } from '../core/missions.service.js';
-import { StoreUnavailableFilter } from './store-unavailable.filter.js';
+import { MissionsExceptionFilter } from './missions-exception.filter.js';
 
 const ACCEPTED: AcceptedResponse = { status: 'accepted' };
 
@@ -35,8 +36,8 @@ const ACCEPTED: AcceptedResponse = { status: 'accepted' };
 @Controller()
 // Auth first: the rate limit is per principal.
 @UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
-@UseFilters(StoreUnavailableFilter)
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+@UseFilters(MissionsExceptionFilter)
+@UsePipes(MissionsValidationPipe)
 export class MissionsController {
   constructor(private readonly missions: MissionsService) {}
 

@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MISSION_STATUSES, type MissionStatus } from '../../domain/mission.types.js';
-import { JsStringLength } from './validators.js';
+import { DecimalInteger, JsStringLength } from './validators.js';
 
 /** Query of `GET /api/missions`. */
 export class ListMissionsQuery {
@@ -11,13 +10,10 @@ export class ListMissionsQuery {
   @IsIn(MISSION_STATUSES)
   status?: MissionStatus;
 
-  // Number('') is 0 and Number('2x') NaN, so both fail @IsInt/@Min rather than defaulting.
+  // An empty value is refused rather than read as the default.
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @DecimalInteger(1, 1000)
   limit: number = 100;
 
   @ApiPropertyOptional({
