@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStats, type MissionStatus } from '../domain/mission.types.js';
+import { indexMember, missionKeys, nameIndexMember, type MissionKeys } from './mission-keys.js';
+import { missionToFields, serializeLogEntry, statsFromRecord, type RedisRecord } from './mission-record.js';
+import type { MissionsRedisClient } from './redis-connection.js';
+
+/** A mission brought over whole from another store: the document and its entire log, oldest first. */
+export interface ImportedMission {
+  mission: Mission;
+  log: MissionLogEntry[];
+}
+
+/** What became of one mission: written, or left as it was because its id is taken in the tenant. */
+export type MissionImportOutcome = 'imported' | 'already_present';
+
+/** A tenant's stats next to the sizes of its indexes: after any number of imports they agree. */
+export interface TenantCounts {
+  stats: MissionStats;
+  indexed: { all: number; byName: number; byStatus: Record<MissionStatus, number> };
+}
+
+interface ImportScripts {
+  missionsImport(...keysAndArgs: string[]): Promise<0 | 1>;
+}
+
+const IMPORT_SCRIPT = readFileSync(new URL('./scripts/import-mission.lua', import.meta.url), 'utf8');
+
+/**
+ * Writes missions of another store into one tenant (the service's `npm run import:seed`).
+ * Each mission is one script, so it is there whole or not at all, with its indexes and stats
+ * counted by the same step; a batch is one pipelined round trip (one slot on a cluster: a
+ * tenant's keys share it). Not part of the module: a tool builds it on its own connection.
+ */
+export class MissionImportRepository {
+  private readonly scripts: ImportScripts;
+
+  constructor(
+    private readonly redis: MissionsRedisClient,
+    private readonly keyPrefix: string,
+  ) {
+    redis.defineCommand('missionsImport', { lua: IMPORT_SCRIPT, numberOfKeys: 6 });
+    this.scripts = redis as unknown as ImportScripts;
+  }
+
+  /** Whether each id names a mission of the tenant already, in the order given. */
+  async present(tenantId: string | null, ids: string[]): Promise<boolean[]> {
+    if (ids.length === 0) return [];
+    const keys = this.keysFor(tenantId);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(keys.mission(id));
+    return (await exec(pipeline)).map((exists) => exists === 1);
+  }
+
+  /** Writes each mission unless its id is taken; every mission must belong to `tenantId`. */
+  async write(tenantId: string | null, missions: ImportedMission[]): Promise<MissionImportOutcome[]> {
+    if (missions.length === 0) return [];
+    const keys = this.keysFor(tenantId);
+    const pipeline = this.redis.pipeline() as unknown as ImportScripts & { exec: () => Promise<[Error | null, unknown][] | null> };
+    for (const { mission, log } of missions) {
+      if (mission.tenantId !== tenantId) throw new RangeError(`mission ${mission.id} belongs to tenant ${mission.tenantId}, not ${tenantId}`);
+      const fields = missionToFields(mission);
+      void pipeline.missionsImport(
+        keys.mission(mission.id), keys.all, keys.byStatus(mission.status), keys.stats, keys.log(mission.id), keys.byName,
+        indexMember(mission.createdAt, mission.id), mission.status, String(mission.updatedAt), nameIndexMember(mission.name, mission.id),
+        String(fields.length / 2), ...fields, ...log.map(serializeLogEntry),
+      );
+    }
+    return (await exec(pipeline)).map((written) => (written === 1 ? 'imported' : 'already_present'));
+  }
+
+  /** The tenant's stats and index sizes, read in one round trip. */
+  async counts(tenantId: string | null): Promise<TenantCounts> {
+    const keys = this.keysFor(tenantId);
+    const pipeline = this.redis.pipeline().hgetall(keys.stats).zcard(keys.all).zcard(keys.byName);
+    for (const status of MISSION_STATUSES) pipeline.zcard(keys.byStatus(status));
+    const [stats, all, byName, ...byStatus] = await exec(pipeline);
+    return {
+      stats: statsFromRecord(stats as RedisRecord),
+      indexed: {
+        all: all as number,
+        byName: byName as number,
+        byStatus: Object.fromEntries(MISSION_STATUSES.map((status, i) => [status, byStatus[i]])) as Record<MissionStatus, number>,
+      },
+    };
+  }
+
+  private keysFor(tenantId: string | null): MissionKeys {
+    return missionKeys(this.keyPrefix, tenantId);
+  }
+}
+
+/** A pipeline's replies; the first failed slot fails the whole batch (what ran before it stays written, whole). */
+async function exec(pipeline: { exec: () => Promise<[Error | null, unknown][] | null> }): Promise<unknown[]> {
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
