@@ -8,12 +8,12 @@ export interface MissionKeys {
   mission(id: string): string;
   readonly all: string;
   byStatus(status: MissionStatus): string;
-  /** The name index: members {@link nameIndexMember}, all scores 0. */
-  readonly byName: string;
   readonly stats: string;
   log(id: string): string;
   idempotency(idempotencyKey: string): string;
   readonly events: string;
+  /** Name search index: scores all 0, members {@link nameIndexMember}, so they sort by bytes. */
+  readonly byName: string;
 }
 
 /**
@@ -33,13 +33,22 @@ export function missionKeys(prefix: string, tenantId: string | null): MissionKey
     mission: (id) => `${base}m:${id}`,
     all: `${base}ix:all`,
     byStatus: (status) => `${base}ix:s:${status}`,
-    byName: `${base}ix:name`,
     stats: `${base}stats`,
     log: (id) => `${base}log:${id}`,
     // Hashed so a client-chosen key of any content and length becomes a fixed-size key name.
     idempotency: (key) => `${base}idem:${createHash('sha256').update(key, 'utf8').digest('hex')}`,
     events: `${base}events`,
+    byName: `${base}ix:name`,
   };
+}
+
+/**
+ * The member of a mission in the name index: the JavaScript lower case of its name, NUL, its
+ * id. Lower-cased here, not in Lua, whose string.lower knows ASCII only; every writer of the
+ * index (the scripts' callers, the import tool) must build members with this function.
+ */
+export function nameIndexMember(name: string, id: string): string {
+  return `${name.toLowerCase()}\u0000${id}`;
 }
 
 /** Epoch ms up to 999999999999999 (year ~33658) fit the fixed width that makes lex order numeric. */
@@ -54,14 +63,6 @@ export function indexMember(createdMs: number, id: string): string {
     throw new RangeError(`createdAt must be an integer epoch ms in [0, 1e15), got ${String(createdMs)}`);
   }
   return `${String(createdMs).padStart(CREATED_MS_WIDTH, '0')}:${id}`;
-}
-
-/**
- * The member of a mission in the name index: the lower-cased name, NUL, the id. All scores
- * are 0, so members sort by lower-cased name, then by id.
- */
-export function nameIndexMember(name: string, id: string): string {
-  return `${name.toLowerCase()}\u0000${id}`;
 }
 
 export const INDEX_MEMBER_PATTERN = /^\d{15}:[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
