@@ -56,11 +56,15 @@ const MAX = Number.MAX_SAFE_INTEGER;
 function executionSettings(raw: NodeJS.ProcessEnv, errors: string[]): { role: MissionsRole; execution: MissionsExecutionOptions } {
   const role = (read(raw, 'MISSIONS_ROLE') ?? 'all') as MissionsRole;
   if (!ROLES.includes(role)) errors.push(`MISSIONS_ROLE must be one of ${ROLES.join(', ')}, got "${role}".`);
+  // The standalone service keeps the old service's demo for types without a handler: its clients rely on it.
+  const missingHandler = (read(raw, 'MISSIONS_MISSING_HANDLER') ?? 'demo') as 'demo' | 'fail';
+  if (missingHandler !== 'demo' && missingHandler !== 'fail') errors.push(`MISSIONS_MISSING_HANDLER must be demo or fail, got "${missingHandler}".`);
   return {
     role,
     execution: {
       mode: 'bullmq',
       role,
+      missingHandler,
       concurrency: integer(raw, 'MISSIONS_WORKER_CONCURRENCY', 10, [1, 1000], errors),
       attempts: integer(raw, 'MISSIONS_JOB_ATTEMPTS', 3, [1, 100], errors),
       backoffMs: integer(raw, 'MISSIONS_JOB_BACKOFF_MS', 1000, [0, MAX], errors),

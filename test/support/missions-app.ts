@@ -40,6 +40,8 @@ export async function startMissionsApp(
         auth: { mode: 'jwt', secret: TEST_SECRET },
         demoStepMs: 20,
         ...overrides,
+        // The contract's e2e specs rely on the old service's demo for missions without a handler.
+        execution: { missingHandler: 'demo', ...overrides.execution },
       }),
       ...imports,
     ],

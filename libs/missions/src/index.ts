@@ -5,6 +5,7 @@
 
 // The module and its options
 export { MissionsModule } from './missions.module.js';
+export { DEFAULT_MISSIONS_PATH, type MissionsRoutesOption } from './http/missions-controllers.js';
 export {
   MissionsOptionsError,
   resolveMissionsOptions,
@@ -71,6 +72,7 @@ export {
 // Named errors
 export { InvalidCursorError } from './errors/invalid-cursor.error.js';
 export { StoreUnavailableError } from './errors/store-unavailable.error.js';
+export { MissingHandlerError } from './errors/missing-handler.error.js';
 
 // HTTP response shapes (OpenAPI models)
 export {

@@ -1,5 +1,7 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { refuseSecondInstance, requireEventEmitter } from './missions.boot-checks.js';
 import { MissionsAuthGuard } from './auth/missions-auth.guard.js';
 import { MissionsJwtStrategy } from './auth/missions-jwt.strategy.js';
 import { BullMqMissionExecutor } from './execution/bullmq/bullmq-mission.executor.js';
@@ -12,8 +14,6 @@ import { MissionQueueConnections } from './execution/bullmq/mission-queue-connec
 import { MissionRecorder } from './events/mission-recorder.js';
 import { MissionRunner } from './execution/mission-runner.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './options/missions.constants.js';
-import { MissionsController } from './http/missions.controller.js';
-import { MissionsEventsController } from './http/missions-events.controller.js';
 import { MissionEventHub } from './events/mission-event-hub.js';
 import { MissionEventStreamService } from './events/mission-event-stream.service.js';
 import { MissionEventsRepository } from './store/mission-events.repository.js';
@@ -30,18 +30,27 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
 
 /**
  * The missions API as a dynamic module: `MissionsModule.forRoot({...})` or
- * `MissionsModule.forRootAsync({ useFactory, inject })`. Needs `EventEmitterModule.forRoot()`
- * in the host app (events go to the app's one EventEmitter2). Exports `MissionsService` for
+ * `MissionsModule.forRootAsync({ useFactory, inject })`, imported once per application. Needs
+ * `EventEmitterModule.forRoot()` in the host app (events go to the app's one EventEmitter2).
+ * `routes` mounts the HTTP routes at a path of the host's choosing (default `api/missions`,
+ * under the host's global prefix) or leaves them out (`false`). Exports `MissionsService` for
  * programmatic use, `MissionHandlerRegistry` to register handlers per mission type (or mark
  * provider methods with `@MissionHandler(type)`), and `MissionsHealthRepository` for a
  * readiness probe of its Redis connection. `execution` picks where missions run.
  */
 @Module({
   imports: [DiscoveryModule],
-  // MissionsEventsController first: its literal `events` must win over `GET :id`.
-  controllers: [MissionsEventsController, MissionsController],
+  // Controllers come from the `routes` extra (missions.module-definition.ts).
   providers: [
-    { provide: MISSIONS_OPTIONS, inject: [MISSIONS_MODULE_OPTIONS], useFactory: (raw: MissionsModuleOptions) => resolveMissionsOptions(raw) },
+    {
+      provide: MISSIONS_OPTIONS,
+      inject: [MISSIONS_MODULE_OPTIONS, ModulesContainer, { token: EventEmitter2, optional: true }],
+      useFactory: (raw: MissionsModuleOptions, modules: ModulesContainer, emitter?: EventEmitter2) => {
+        refuseSecondInstance(modules);
+        requireEventEmitter(emitter);
+        return resolveMissionsOptions(raw);
+      },
+    },
     missionsRedisProvider,
     {
       // Only registered with passport in 'jwt' mode; in 'host' mode there is no key to verify with.

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { MissionEventEnvelope } from '../domain/mission-events.js';
 
@@ -12,7 +12,9 @@ import type { MissionEventEnvelope } from '../domain/mission-events.js';
 export class MissionsPublisher {
   private readonly logger = new Logger(MissionsPublisher.name);
 
-  constructor(private readonly emitter: EventEmitter2) {}
+  // Optional only so that a missing EventEmitterModule reaches requireEventEmitter() (boot checks)
+  // and its message, rather than Nest's unknown-dependency error; the boot stops there.
+  constructor(@Optional() private readonly emitter: EventEmitter2) {}
 
   publish(events: readonly MissionEventEnvelope[]): void {
     if (events.length === 0) return;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { demoMissionHandler } from './demo-mission.handler.js';
+import { MissingHandlerError } from '../errors/missing-handler.error.js';
 import type { EventActor } from '../domain/mission-events.js';
 import type { MissionHandler, MissionHandlerContext } from './mission-handler.js';
 import { MissionHandlerRegistry } from './mission-handler.registry.js';
@@ -54,7 +55,7 @@ export class MissionRunner {
     const log: Log = async (level, message, data = {}) => {
       await this.recorder.appendLog(mission.tenantId, mission.id, { timestamp: Date.now() / 1000, level, message, data }, actor);
     };
-    const handler = this.handlers.handlerFor(mission) ?? demoMissionHandler(this.options.demoStepMs);
+    const handler = this.handlers.handlerFor(mission) ?? this.withoutHandler(mission);
     try {
       await log('info', 'Mission execution started', attempt.number > 1 ? { attempt: attempt.number } : {});
       const result = await this.runHandler(handler, mission, cancelled, log);
@@ -63,12 +64,22 @@ export class MissionRunner {
       await this.recorder.changeStatus(mission.tenantId, mission.id, 'COMPLETED', actor);
     } catch (error) {
       if (cancelled.aborted) return;
-      if (!attempt.final && !(error instanceof MissionTimeoutError)) {
+      // Retrying cannot help a timeout or a type nobody handles.
+      if (!attempt.final && !(error instanceof MissionTimeoutError) && !(error instanceof MissingHandlerError)) {
         await log('warning', `Mission attempt ${attempt.number} failed, will retry: ${messageOf(error)}`, { error: messageOf(error) });
         throw error;
       }
       await this.fail(mission, actor, error, log);
     }
+  }
+
+  /** What runs a mission of a type nobody registered: the demo, or a failure naming the type. */
+  private withoutHandler(mission: Mission): MissionHandler {
+    if (this.options.execution.missingHandler === 'demo') return demoMissionHandler(this.options.demoStepMs);
+    const error = new MissingHandlerError(mission.data['type'], this.handlers.types());
+    return async () => {
+      throw error;
+    };
   }
 
   /**

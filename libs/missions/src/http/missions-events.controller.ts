@@ -26,7 +26,8 @@ const ACCESS_TOKEN = { name: 'access_token', required: false, description: "The 
  */
 @ApiTags('missions')
 @ApiAuthenticated()
-@Controller('api/missions')
+// Mounted by missionsControllers() at the instance's own path.
+@Controller()
 @UseGuards(MissionsAuthGuard)
 @UseFilters(StoreUnavailableFilter)
 @AllowQueryToken()

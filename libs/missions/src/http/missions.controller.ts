@@ -31,7 +31,8 @@ const ACCEPTED: AcceptedResponse = { status: 'accepted' };
  * behaves the same inside a host app whatever global pipes that app has.
  */
 @ApiTags('missions')
-@Controller('api/missions')
+// Mounted by missionsControllers() at the instance's own path.
+@Controller()
 // Auth first: the rate limit is per principal.
 @UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
 @UseFilters(StoreUnavailableFilter)

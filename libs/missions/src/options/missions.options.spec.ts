@@ -51,14 +51,14 @@ describe(resolveMissionsOptions.name, () => {
   describe('execution', () => {
     it('should run in-process by default, with the documented BullMQ defaults', () => {
       expect(resolveExecution().execution).toEqual({
-        mode: 'in-process', role: 'all', queueName: 'missions', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
+        mode: 'in-process', role: 'all', queueName: 'missions', missingHandler: 'fail', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
         lockDurationMs: 30_000, stalledIntervalMs: 30_000, statusCheckMs: 500,
       });
     });
 
     it('should keep every valid setting', () => {
       const execution = {
-        mode: 'bullmq', role: 'worker', queueName: 'jobs.v2', concurrency: 2, attempts: 1, backoffMs: 0, timeoutMs: 500,
+        mode: 'bullmq', role: 'worker', queueName: 'jobs.v2', missingHandler: 'demo', concurrency: 2, attempts: 1, backoffMs: 0, timeoutMs: 500,
         lockDurationMs: 1000, stalledIntervalMs: 500, statusCheckMs: 100,
       } as const;
       expect(resolveExecution(execution).execution).toEqual(execution);
@@ -72,6 +72,7 @@ describe(resolveMissionsOptions.name, () => {
       [{ attempts: 1.5 }, 'execution.attempts'],
       [{ backoffMs: -1 }, 'execution.backoffMs'],
       [{ lockDurationMs: 10 }, 'execution.lockDurationMs'],
+      [{ missingHandler: 'ignore' }, 'execution.missingHandler'],
     ])('should refuse %p naming %s', (execution, name) => {
       const sut = () => resolveExecution(execution as MissionsExecutionOptions);
       expect(sut).toThrow(MissionsOptionsError);

@@ -71,6 +71,13 @@ export interface MissionsExecutionOptions {
   statusCheckMs?: number;
   /** BullMQ queue name. Default `missions`. */
   queueName?: string;
+  /**
+   * A mission whose `data.type` has no registered handler: `fail` ends it FAILED with an
+   * `error` log entry naming the type; `demo` runs the old service's demo behaviour (log three
+   * entries, then COMPLETED), which its clients rely on. Default `fail`: a typo in a type name
+   * must not "succeed".
+   */
+  missingHandler?: 'fail' | 'demo';
 }
 
 /** Options of {@link MissionsModule.forRoot} / `forRootAsync`. */
@@ -175,10 +182,13 @@ function checkExecution(execution: MissionsExecutionOptions = {}): ResolvedExecu
   if (typeof queueName !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(queueName)) {
     throw new MissionsOptionsError(`execution.queueName must be 1-64 characters of A-Z a-z 0-9 . _ -.`);
   }
+  const missingHandler = execution.missingHandler ?? 'fail';
+  if (missingHandler !== 'fail' && missingHandler !== 'demo') throw new MissionsOptionsError(`execution.missingHandler must be 'fail' or 'demo'.`);
   return {
     mode,
     role,
     queueName,
+    missingHandler,
     concurrency: positiveInt('execution.concurrency', execution.concurrency, 10),
     attempts: positiveInt('execution.attempts', execution.attempts, 3),
     backoffMs: positiveInt('execution.backoffMs', execution.backoffMs, 1000, 0),
