@@ -59,7 +59,7 @@ describe('Missions across processes (2 API, 1 worker, 1 Redis)', () => {
     baseB = `http://127.0.0.1:${portB}`;
     b = request(baseB);
     sse = await SseClient.connect(`${baseB}/api/missions/events`, auth);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     sse?.close();

@@ -34,7 +34,7 @@ describe(loadEnv.name, () => {
       workerHealthPort: null,
       execution: {
         mode: 'bullmq', role: 'all', missingHandler: 'demo', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
-        lockDurationMs: 30_000, stalledIntervalMs: 30_000,
+        lockDurationMs: 30_000, stalledIntervalMs: 30_000, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
       },
     });
   });
@@ -48,6 +48,7 @@ describe(loadEnv.name, () => {
       RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker', HTTP_ADAPTER: 'Fastify', WORKER_HEALTH_PORT: '9464',
       MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
       MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000', MISSIONS_MISSING_HANDLER: 'fail',
+      MISSIONS_EXECUTION_MODE: 'in-process', MISSIONS_RECOVERY_GRACE_MS: '3000', MISSIONS_RECOVERY_INTERVAL_MS: '250',
     });
     expect(sut).toEqual({
       port: 8080, redisUrl: 'rediss://cache:6380', redisCommandTimeoutMs: 250, jwt: { secret: 'real', issuer: 'iss', audience: 'aud' },
@@ -59,17 +60,22 @@ describe(loadEnv.name, () => {
       role: 'worker',
       workerHealthPort: 9464,
       execution: {
-        mode: 'bullmq', role: 'worker', missingHandler: 'fail', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
-        lockDurationMs: 5000, stalledIntervalMs: 2000,
+        mode: 'in-process', role: 'worker', missingHandler: 'fail', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
+        lockDurationMs: 5000, stalledIntervalMs: 2000, recoveryGraceMs: 3000, recoveryIntervalMs: 250,
       },
     });
   });
 
   it('should name every bad execution variable', () => {
-    const bad = { MISSIONS_MISSING_HANDLER: 'ignore', MISSIONS_ROLE: 'web', MISSIONS_WORKER_CONCURRENCY: '0', MISSIONS_JOB_ATTEMPTS: 'x', MISSIONS_JOB_LOCK_MS: '10' };
-    expect(() => loadEnv(bad)).toThrow(
-      /MISSIONS_ROLE must be one of api, worker, all, got "web"[\s\S]*MISSIONS_MISSING_HANDLER must be demo or fail, got "ignore"[\s\S]*MISSIONS_WORKER_CONCURRENCY[\s\S]*MISSIONS_JOB_ATTEMPTS[\s\S]*MISSIONS_JOB_LOCK_MS/,
-    );
+    const bad = {
+      MISSIONS_MISSING_HANDLER: 'ignore', MISSIONS_ROLE: 'web', MISSIONS_EXECUTION_MODE: 'kafka', MISSIONS_WORKER_CONCURRENCY: '0',
+      MISSIONS_JOB_ATTEMPTS: 'x', MISSIONS_JOB_LOCK_MS: '10', MISSIONS_RECOVERY_GRACE_MS: '50',
+    };
+    expect(() => loadEnv(bad)).toThrow(new RegExp([
+      'MISSIONS_ROLE must be one of api, worker, all, got "web"', 'MISSIONS_EXECUTION_MODE must be one of bullmq, in-process, got "kafka"',
+      'MISSIONS_MISSING_HANDLER must be demo or fail, got "ignore"',
+      'MISSIONS_WORKER_CONCURRENCY', 'MISSIONS_JOB_ATTEMPTS', 'MISSIONS_JOB_LOCK_MS', 'MISSIONS_RECOVERY_GRACE_MS',
+    ].join('[\\s\\S]*')));
   });
 
   it('should treat empty variables as unset', () => {

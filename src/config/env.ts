@@ -51,18 +51,21 @@ export interface AppEnv extends StoreEnv {
 }
 
 const ROLES: readonly MissionsRole[] = ['api', 'worker', 'all'];
+const EXECUTION_MODES = ['bullmq', 'in-process'] as const;
 const MAX = Number.MAX_SAFE_INTEGER;
 
 function executionSettings(raw: NodeJS.ProcessEnv, errors: string[]): { role: MissionsRole; execution: MissionsExecutionOptions } {
   const role = (read(raw, 'MISSIONS_ROLE') ?? 'all') as MissionsRole;
   if (!ROLES.includes(role)) errors.push(`MISSIONS_ROLE must be one of ${ROLES.join(', ')}, got "${role}".`);
+  const mode = (read(raw, 'MISSIONS_EXECUTION_MODE') ?? 'bullmq') as NonNullable<MissionsExecutionOptions['mode']>;
+  if (!EXECUTION_MODES.includes(mode)) errors.push(`MISSIONS_EXECUTION_MODE must be one of ${EXECUTION_MODES.join(', ')}, got "${mode}".`);
   // The standalone service keeps the old service's demo for types without a handler: its clients rely on it.
   const missingHandler = (read(raw, 'MISSIONS_MISSING_HANDLER') ?? 'demo') as 'demo' | 'fail';
   if (missingHandler !== 'demo' && missingHandler !== 'fail') errors.push(`MISSIONS_MISSING_HANDLER must be demo or fail, got "${missingHandler}".`);
   return {
     role,
     execution: {
-      mode: 'bullmq',
+      mode,
       role,
       missingHandler,
       concurrency: integer(raw, 'MISSIONS_WORKER_CONCURRENCY', 10, [1, 1000], errors),
@@ -71,6 +74,8 @@ function executionSettings(raw: NodeJS.ProcessEnv, errors: string[]): { role: Mi
       timeoutMs: integer(raw, 'MISSIONS_JOB_TIMEOUT_MS', 0, [0, MAX], errors),
       lockDurationMs: integer(raw, 'MISSIONS_JOB_LOCK_MS', 30_000, [100, MAX], errors),
       stalledIntervalMs: integer(raw, 'MISSIONS_STALLED_INTERVAL_MS', 30_000, [100, MAX], errors),
+      recoveryGraceMs: integer(raw, 'MISSIONS_RECOVERY_GRACE_MS', 5000, [100, MAX], errors),
+      recoveryIntervalMs: integer(raw, 'MISSIONS_RECOVERY_INTERVAL_MS', 1000, [50, MAX], errors),
     },
   };
 }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { MissionEventEnvelope } from 'missions';
-import { MISSIONS_STORE_ERROR_EVENT, type MissionsStoreErrorEvent } from 'missions';
+import {
+  MISSIONS_RECOVERY_EVENT,
+  MISSIONS_RECOVERY_SWEEP_EVENT,
+  MISSIONS_STORE_ERROR_EVENT,
+  type MissionsRecoveryEvent,
+  type MissionsRecoverySweepEvent,
+  type MissionsStoreErrorEvent,
+} from 'missions';
 import { MissionsMetrics } from './missions-metrics.js';
 
 const OUTCOMES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
@@ -26,5 +33,16 @@ export class MissionMetricsListener {
   @OnEvent(MISSIONS_STORE_ERROR_EVENT)
   onStoreError(event: MissionsStoreErrorEvent): void {
     this.metrics.redisErrors.inc({ operation: event.operation, kind: event.kind });
+  }
+
+  @OnEvent(MISSIONS_RECOVERY_EVENT)
+  onRecovered(event: MissionsRecoveryEvent): void {
+    this.metrics.recovered.inc({ action: event.action });
+  }
+
+  @OnEvent(MISSIONS_RECOVERY_SWEEP_EVENT)
+  onSweep(event: MissionsRecoverySweepEvent): void {
+    this.metrics.runningWithoutJob.set(event.oldestWithoutJobMs / 1000);
+    if (event.errors > 0) this.metrics.recoveryErrors.inc(event.errors);
   }
 }

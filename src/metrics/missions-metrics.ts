@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The service's Prometheus series, in a Registry of its own (not prom-client's global one, so
@@ -41,6 +41,25 @@ export class MissionsMetrics {
     name: 'missions_redis_command_errors_total',
     help: 'Failed Redis commands of the missions store, by operation and kind (unavailable or reply).',
     labelNames: ['operation', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly recovered = new Counter({
+    name: 'missions_recovered_total',
+    help: 'RUNNING missions a reconciler found without a job or live owner, by action (redispatched or failed).',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
+  readonly recoveryErrors = new Counter({
+    name: 'missions_recovery_errors_total',
+    help: 'Tenants or missions a reconciler sweep could not check (Redis or the queue unreachable); retried later.',
+    registers: [this.registry],
+  });
+
+  readonly runningWithoutJob = new Gauge({
+    name: 'missions_running_without_job_oldest_seconds',
+    help: 'In the last reconciler sweep: how long the oldest mission it recovered had been RUNNING without a job or live owner (0: none).',
     registers: [this.registry],
   });
 

@@ -18,7 +18,7 @@ export class ServiceProcess {
   }
 
   /** Resolves once the output holds `text`; fails with the output when the process died or time ran out. */
-  async waitForOutput(text: string, timeoutMs = 20_000): Promise<void> {
+  async waitForOutput(text: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {
       if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`${this.name} exited:\n${this.output}`);

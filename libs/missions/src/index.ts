@@ -37,7 +37,13 @@ export type { CreateMissionInput, LogPage, MissionPage, MissionRef } from './dom
 export { MissionHandler } from './execution/mission-handler.decorator.js';
 export { MissionHandlerRegistry } from './execution/mission-handler.registry.js';
 export type { MissionHandler as MissionHandlerFunction, MissionHandlerContext } from './execution/mission-handler.js';
-export type { MissionExecutor } from './execution/mission-executor.js';
+export type { MissionExecutor, MissionRecovery } from './execution/mission-executor.js';
+export {
+  MISSIONS_RECOVERY_EVENT,
+  MISSIONS_RECOVERY_SWEEP_EVENT,
+  type MissionsRecoveryEvent,
+  type MissionsRecoverySweepEvent,
+} from './execution/mission-recovery.events.js';
 export { MissionQueueConnections, type QueueConnectionState } from './execution/bullmq/mission-queue-connections.js';
 
 // The domain

@@ -13,6 +13,8 @@ import { MissionJobWorker } from './execution/bullmq/mission-job.worker.js';
 import { MissionQueueConnections } from './execution/bullmq/mission-queue-connections.js';
 import { MissionRecorder } from './events/mission-recorder.js';
 import { MissionRunner } from './execution/mission-runner.js';
+import { MissionDispatchReconciler } from './execution/mission-dispatch.reconciler.js';
+import { MissionDispatchRepository } from './store/mission-dispatch.repository.js';
 import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './options/missions.constants.js';
 import { MissionEventHub } from './events/mission-event-hub.js';
 import { MissionEventStreamService } from './events/mission-event-stream.service.js';
@@ -61,6 +63,7 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
     MissionsAuthGuard,
     PrincipalRateLimitRepository,
     MissionsRateLimitGuard,
+    MissionDispatchRepository,
     MissionsRepository,
     MissionsHealthRepository,
     MissionsPublisher,
@@ -79,6 +82,7 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
       useFactory: (options: ResolvedMissionsOptions, inProcess: InProcessMissionExecutor, bullmq: BullMqMissionExecutor) =>
         (options.execution.mode === 'bullmq' ? bullmq : inProcess),
     },
+    MissionDispatchReconciler,
     MissionsService,
     MissionEventsRepository,
     MissionEventHub,

@@ -37,6 +37,8 @@ export type CreateMissionResult =
 export interface TransitionCandidate {
   from: MissionStatus;
   log: MissionLogEntry;
+  /** Entries appended after `log` in the same write, e.g. the error that explains a FAILED. */
+  alsoLog?: MissionLogEntry[];
   events: MissionEventEnvelope[];
 }
 

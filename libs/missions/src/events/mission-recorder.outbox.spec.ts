@@ -9,6 +9,7 @@ import { MissionRecorder } from './mission-recorder.js';
 import type { Mission } from '../domain/mission.types.js';
 import { resolveMissionsOptions } from '../options/missions.options.js';
 import { MissionsPublisher } from './missions.publisher.js';
+import { MissionDispatchRepository } from '../store/mission-dispatch.repository.js';
 import { MissionsRepository } from '../store/missions.repository.js';
 
 // The durable outbox, end to end below the service: every write goes through the real
@@ -58,7 +59,8 @@ const idempotency = (key: string, fingerprint: string) => ({ key, fingerprint, t
 
 beforeAll(async () => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  repository = new MissionsRepository(redis, resolveMissionsOptions({ keyPrefix: prefix, auth: { mode: 'host' }, redis: { client: redis } }));
+  const options = resolveMissionsOptions({ keyPrefix: prefix, auth: { mode: 'host' }, redis: { client: redis } });
+  repository = new MissionsRepository(redis, options, new MissionDispatchRepository(redis, options));
   const emitter = new EventEmitter2({ wildcard: false });
   emitter.onAny((_name: string | string[], event: MissionEventEnvelope) => void emitted.push(event));
   sut = new MissionRecorder(repository, new MissionsPublisher(emitter));

@@ -38,12 +38,16 @@ export class MissionRecorder {
     return result;
   }
 
-  /** Moves the mission to `to` if the status stored in Redis allows it, checked atomically there. */
+  /**
+   * Moves the mission to `to` if the status stored in Redis allows it, checked atomically there.
+   * `alsoLog` entries are appended in the same write, only if the move applies.
+   */
   async changeStatus(
     tenantId: string | null,
     missionId: string,
     to: MissionStatus,
     actor: EventActor,
+    alsoLog: MissionLogEntry[] = [],
   ): Promise<ChangeStatusResult> {
     const at = Date.now();
     const candidates: TransitionCandidate[] = allowedSources(to).map((from) => {
@@ -51,7 +55,11 @@ export class MissionRecorder {
       return {
         from,
         log,
-        events: [statusChangedEvent(missionId, from, to, at, actor), logAppendedEvent(missionId, log, at, actor)],
+        alsoLog,
+        events: [
+          statusChangedEvent(missionId, from, to, at, actor),
+          ...[log, ...alsoLog].map((logged) => logAppendedEvent(missionId, logged, at, actor)),
+        ],
       };
     });
     const result = await this.repository.changeStatus({ tenantId, missionId, to, at, candidates });

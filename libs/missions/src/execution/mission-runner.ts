@@ -84,14 +84,14 @@ export class MissionRunner {
 
   /**
    * Ends a RUNNING mission FAILED when its run was lost without the runner seeing it end (its
-   * worker died too often). Status first: only the caller that wins the change writes the entry.
+   * worker died too often, or its outcome could not be written). The error entry is written with
+   * the status, atomically: only the caller that wins the change writes it, and a FAILED never
+   * lacks it. False when another already ended the mission.
    */
-  async failLostRun(tenantId: string | null, missionId: string, reason: string): Promise<void> {
-    const actor = systemActor(tenantId);
-    const result = await this.recorder.changeStatus(tenantId, missionId, 'FAILED', actor);
-    if (result.kind !== 'changed') return;
+  async failLostRun(tenantId: string | null, missionId: string, reason: string): Promise<boolean> {
     const entry = { timestamp: Date.now() / 1000, level: 'error' as const, message: `Mission execution failed: ${reason}`, data: { error: reason } };
-    await this.recorder.appendLog(tenantId, missionId, entry, actor);
+    const result = await this.recorder.changeStatus(tenantId, missionId, 'FAILED', systemActor(tenantId), [entry]);
+    return result.kind === 'changed';
   }
 
   /** Runs the handler with a signal that fires on cancel or timeout; a timeout wins even over a handler that ignores it. */

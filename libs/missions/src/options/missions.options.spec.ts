@@ -52,14 +52,14 @@ describe(resolveMissionsOptions.name, () => {
     it('should run in-process by default, with the documented BullMQ defaults', () => {
       expect(resolveExecution().execution).toEqual({
         mode: 'in-process', role: 'all', queueName: 'missions', missingHandler: 'fail', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
-        lockDurationMs: 30_000, stalledIntervalMs: 30_000, statusCheckMs: 500,
+        lockDurationMs: 30_000, stalledIntervalMs: 30_000, statusCheckMs: 500, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
       });
     });
 
     it('should keep every valid setting', () => {
       const execution = {
         mode: 'bullmq', role: 'worker', queueName: 'jobs.v2', missingHandler: 'demo', concurrency: 2, attempts: 1, backoffMs: 0, timeoutMs: 500,
-        lockDurationMs: 1000, stalledIntervalMs: 500, statusCheckMs: 100,
+        lockDurationMs: 1000, stalledIntervalMs: 500, statusCheckMs: 100, recoveryGraceMs: 2000, recoveryIntervalMs: 200,
       } as const;
       expect(resolveExecution(execution).execution).toEqual(execution);
     });
@@ -72,6 +72,8 @@ describe(resolveMissionsOptions.name, () => {
       [{ attempts: 1.5 }, 'execution.attempts'],
       [{ backoffMs: -1 }, 'execution.backoffMs'],
       [{ lockDurationMs: 10 }, 'execution.lockDurationMs'],
+      [{ recoveryGraceMs: 99 }, 'execution.recoveryGraceMs'],
+      [{ recoveryIntervalMs: 0 }, 'execution.recoveryIntervalMs'],
       [{ missingHandler: 'ignore' }, 'execution.missingHandler'],
     ])('should refuse %p naming %s', (execution, name) => {
       const sut = () => resolveExecution(execution as MissionsExecutionOptions);

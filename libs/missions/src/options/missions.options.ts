@@ -46,9 +46,10 @@ export type MissionsAuthOptions =
 export type MissionsRole = 'api' | 'worker' | 'all';
 
 /**
- * Where missions run. `in-process`: inside the process that started them (a crash loses
- * them; for embedding and tests). `bullmq`: as BullMQ jobs on workers in any number of
- * processes, retried, recovered when a worker dies, cancellable from any instance.
+ * Where missions run. `in-process`: inside the process that started them (a mission whose
+ * process died is run again by a live or restarted instance after `recoveryGraceMs`).
+ * `bullmq`: as BullMQ jobs on workers in any number of processes, retried, recovered when a
+ * worker dies, cancellable from any instance.
  */
 export interface MissionsExecutionOptions {
   /** Default `in-process`. */
@@ -71,6 +72,14 @@ export interface MissionsExecutionOptions {
   statusCheckMs?: number;
   /** BullMQ queue name. Default `missions`. */
   queueName?: string;
+  /**
+   * How long a RUNNING mission may go without a job (bullmq) or without its owner process's
+   * heartbeat (in-process) before a reconciler re-dispatches it; also how often a RUNNING
+   * mission with a job is checked for a run that ended without recording an outcome. Default 5000.
+   */
+  recoveryGraceMs?: number;
+  /** How often each process's reconciler looks for missions due for that check. Default 1000. */
+  recoveryIntervalMs?: number;
   /**
    * A mission whose `data.type` has no registered handler: `fail` ends it FAILED with an
    * `error` log entry naming the type; `demo` runs the old service's demo behaviour (log three
@@ -196,6 +205,8 @@ function checkExecution(execution: MissionsExecutionOptions = {}): ResolvedExecu
     lockDurationMs: positiveInt('execution.lockDurationMs', execution.lockDurationMs, 30_000, 100),
     stalledIntervalMs: positiveInt('execution.stalledIntervalMs', execution.stalledIntervalMs, 30_000, 100),
     statusCheckMs: positiveInt('execution.statusCheckMs', execution.statusCheckMs, 500, 50),
+    recoveryGraceMs: positiveInt('execution.recoveryGraceMs', execution.recoveryGraceMs, 5000, 100),
+    recoveryIntervalMs: positiveInt('execution.recoveryIntervalMs', execution.recoveryIntervalMs, 1000, 50),
   };
 }
 

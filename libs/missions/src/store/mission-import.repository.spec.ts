@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectTestRedis, deleteKeys } from '../../../../test/support/redis-test-keys.js';
 import type { Mission, MissionLogEntry } from '../domain/mission.types.js';
 import { resolveMissionsOptions } from '../options/missions.options.js';
+import { MissionDispatchRepository } from './mission-dispatch.repository.js';
 import { MissionImportRepository, type ImportedMission } from './mission-import.repository.js';
 import { indexMember, missionKeys, nameIndexMember } from './mission-keys.js';
 import { MissionsRepository } from './missions.repository.js';
@@ -29,7 +30,8 @@ describe(MissionImportRepository.name, () => {
   beforeAll(async () => {
     redis = await connectTestRedis();
     sut = new MissionImportRepository(redis, prefix);
-    missions = new MissionsRepository(redis, resolveMissionsOptions({ keyPrefix: prefix, auth: { mode: 'host' }, redis: { client: redis } }));
+    const options = resolveMissionsOptions({ keyPrefix: prefix, auth: { mode: 'host' }, redis: { client: redis } });
+    missions = new MissionsRepository(redis, options, new MissionDispatchRepository(redis, options));
   });
 
   afterAll(async () => {

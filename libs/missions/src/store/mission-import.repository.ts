@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStats, type MissionStatus } from '../domain/mission.types.js';
+import { defineScripts } from './lua-scripts.js';
 import { indexMember, missionKeys, nameIndexMember, type MissionKeys } from './mission-keys.js';
 import { missionToFields, serializeLogEntry, statsFromRecord, type RedisRecord } from './mission-record.js';
 import type { MissionsRedisClient } from './redis-connection.js';
@@ -23,8 +23,6 @@ interface ImportScripts {
   missionsImport(...keysAndArgs: string[]): Promise<0 | 1>;
 }
 
-const IMPORT_SCRIPT = readFileSync(new URL('./scripts/import-mission.lua', import.meta.url), 'utf8');
-
 /**
  * Writes missions of another store into one tenant (the service's `npm run import:seed`).
  * Each mission is one script, so it is there whole or not at all, with its indexes and stats
@@ -38,8 +36,7 @@ export class MissionImportRepository {
     private readonly redis: MissionsRedisClient,
     private readonly keyPrefix: string,
   ) {
-    redis.defineCommand('missionsImport', { lua: IMPORT_SCRIPT, numberOfKeys: 6 });
-    this.scripts = redis as unknown as ImportScripts;
+    this.scripts = defineScripts<ImportScripts>(redis, { missionsImport: { file: 'import-mission.lua', numberOfKeys: 6 } });
   }
 
   /** Whether each id names a mission of the tenant already, in the order given. */

@@ -12,6 +12,8 @@ export interface MissionKeys {
   log(id: string): string;
   idempotency(idempotencyKey: string): string;
   readonly events: string;
+  /** RUNNING missions, scored by when to check them for a job or a live owner (change-status.lua). */
+  readonly dispatch: string;
   /** Name search index: scores all 0, members {@link nameIndexMember}, so they sort by bytes. */
   readonly byName: string;
 }
@@ -38,6 +40,7 @@ export function missionKeys(prefix: string, tenantId: string | null): MissionKey
     // Hashed so a client-chosen key of any content and length becomes a fixed-size key name.
     idempotency: (key) => `${base}idem:${createHash('sha256').update(key, 'utf8').digest('hex')}`,
     events: `${base}events`,
+    dispatch: `${base}dispatch`,
     byName: `${base}ix:name`,
   };
 }

@@ -9,6 +9,7 @@ import { logAppendedEvent, missionCreatedEvent, statusChangedEvent, type Mission
 import { allowedSources } from '../domain/mission-state.js';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStatus } from '../domain/mission.types.js';
 import { resolveMissionsOptions } from '../options/missions.options.js';
+import { MissionDispatchRepository } from './mission-dispatch.repository.js';
 import { MissionsRepository } from './missions.repository.js';
 import { masterNodes, type MissionsRedisClient } from './redis-connection.js';
 
@@ -24,8 +25,10 @@ const connect = async (): Promise<MissionsRedisClient> => {
   clients.push(client);
   return client;
 };
-const repositoryOn = (client: MissionsRedisClient, keyPrefix = prefix, eventStreamMaxLen?: number): MissionsRepository =>
-  new MissionsRepository(client, resolveMissionsOptions({ keyPrefix, eventStreamMaxLen, auth: { mode: 'host' }, redis: { client } }));
+const repositoryOn = (client: MissionsRedisClient, keyPrefix = prefix, eventStreamMaxLen?: number): MissionsRepository => {
+  const options = resolveMissionsOptions({ keyPrefix, eventStreamMaxLen, auth: { mode: 'host' }, redis: { client } });
+  return new MissionsRepository(client, options, new MissionDispatchRepository(client, options));
+};
 const newTenant = (): string => `tenant-${randomUUID()}`;
 
 let clock = 1_703_001_234_567;
@@ -330,6 +333,32 @@ describe(MissionsRepository.name, () => {
   });
 
   describe('changeStatus', () => {
+    it('should write a dispatch entry due one grace period after the move to RUNNING, and drop it when the mission ends', async () => {
+      const tenant = newTenant();
+      const mission = await created(tenant);
+      const running = changeCommand(tenant, mission.id, 'RUNNING');
+      await sut.changeStatus(running);
+      const { dispatch } = sut.keysFor(tenant);
+      // The default recoveryGraceMs: 5 s.
+      expect(await redis.zscore(dispatch, mission.id)).toBe(String(running.at + 5000));
+      await sut.changeStatus(changeCommand(tenant, mission.id, 'COMPLETED'));
+      expect(await redis.zcard(dispatch)).toBe(0);
+    });
+
+    it('should append the entries that go with a move in the same write, and none when the move does not apply', async () => {
+      const tenant = newTenant();
+      const mission = await created(tenant);
+      const error: MissionLogEntry = { timestamp: 1, level: 'error', message: 'Mission execution failed: lost', data: { error: 'lost' } };
+      const failed = (to: MissionStatus) => {
+        const command = changeCommand(tenant, mission.id, to);
+        return { ...command, candidates: command.candidates.map((c) => ({ ...c, alsoLog: [error] })) };
+      };
+      expect((await sut.changeStatus(failed('COMPLETED'))).kind).toBe('conflict');
+      expect((await sut.changeStatus(failed('CANCELLED'))).kind).toBe('changed');
+      const log = await sut.readLog(tenant, mission.id, 0, 10);
+      expect(log?.entries.map((e) => e.message)).toEqual(['Mission created', 'Mission status changed', 'Mission execution failed: lost']);
+    });
+
     it('should apply a legal move with all its effects', async () => {
       const tenant = newTenant();
       const mission = await created(tenant);
@@ -550,7 +579,9 @@ describe(MissionsRepository.name, () => {
       ['createMission', 1, () => sut.createMission(createCommand(newMission(tenant)))],
       ['createMission with an Idempotency-Key', 1, () => sut.createMission(createCommand(newMission(tenant), { key: randomUUID(), fingerprint: 'f', ttlSeconds: 5 }))],
       ['findMission', 1, () => sut.findMission(tenant, mission.id)],
-      ['changeStatus', 1, () => sut.changeStatus(changeCommand(tenant, mission.id, 'RUNNING'))],
+      ['changeStatus', 1, () => sut.changeStatus(changeCommand(tenant, mission.id, 'PENDING'))],
+      // The first registers the tenant on its dispatch registry shard: see the test below.
+      ['changeStatus to RUNNING', 2, () => sut.changeStatus(changeCommand(tenant, mission.id, 'RUNNING'))],
       ['appendLog', 1, () => sut.appendLog({ tenantId: tenant, missionId: mission.id, entry: { timestamp: 1, level: 'info', message: 'x', data: {} }, events: [] })],
       ['readLog', 1, () => sut.readLog(tenant, mission.id, 0, 10)],
       ['stats', 1, () => sut.stats(tenant)],
@@ -572,12 +603,22 @@ describe(MissionsRepository.name, () => {
 
     it.each(operations)('should keep every key of %s inside the tenant hash tag', async (_, __, run) => {
       const { commands } = await traced(redis, run);
-      const keys = commands.flatMap((c) => c.keys);
+      // The dispatch registry is what lets reconcilers find the tenant, so it cannot be in its slot.
+      const keys = commands.flatMap((c) => c.keys).filter((key) => !hashTag(key).startsWith('missions-dispatch.'));
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys) {
         expect(key.startsWith(prefix)).toBe(true);
         expect(`{${hashTag(key)}}`).toBe(sut.keysFor(tenant).tag);
       }
+    });
+
+    it('should register the tenant on one dispatch registry shard, in one slot, before a move to RUNNING', async () => {
+      const { commands } = await traced(redis, () => sut.changeStatus(changeCommand(tenant, mission.id, 'RUNNING')));
+      expect(commands).toHaveLength(2);
+      const registryTags = new Set(commands[0].keys.map(hashTag));
+      expect(registryTags.size).toBe(1);
+      expect([...registryTags][0]).toMatch(/^missions-dispatch\.\d+$/);
+      expect(commands[1].keys).toContain(sut.keysFor(tenant).dispatch);
     });
 
     it('should run the scripts by SHA once loaded', async () => {

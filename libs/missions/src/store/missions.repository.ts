@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Injectable, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type {
@@ -32,6 +31,8 @@ import { InjectMissionsOptions, InjectMissionsRedis } from '../options/missions.
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
 import type { MissionsRedisClient } from './redis-connection.js';
 import { storeRoundTrip } from './redis-store-errors.js';
+import { MissionDispatchRepository } from './mission-dispatch.repository.js';
+import { defineScripts, type ScriptFile } from './lua-scripts.js';
 
 type CreateReply = ['created'] | ['id_taken'] | ['idempotent', string];
 type ChangeStatusReply =
@@ -47,14 +48,11 @@ interface MissionsScripts {
   missionsAppendLog(...keysAndArgs: string[]): Promise<0 | 1>;
 }
 
-// Registered by name so they run as EVALSHA; ioredis falls back to EVAL once per connection.
-const SCRIPTS: Record<keyof MissionsScripts, { file: string; numberOfKeys?: number }> = {
+const SCRIPTS: Record<keyof MissionsScripts, ScriptFile> = {
   missionsCreate: { file: 'create-mission.lua' },
-  missionsChangeStatus: { file: 'change-status.lua', numberOfKeys: 4 + MISSION_STATUSES.length },
+  missionsChangeStatus: { file: 'change-status.lua', numberOfKeys: 5 + MISSION_STATUSES.length },
   missionsAppendLog: { file: 'append-log.lua', numberOfKeys: 3 },
 };
-
-const loadScript = (file: string): string => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
 
 /** The only place that speaks Redis. Every write is one Lua script, hence one atomic step and one round trip. */
 @Injectable()
@@ -64,12 +62,10 @@ export class MissionsRepository {
   constructor(
     @InjectMissionsRedis() private readonly redis: MissionsRedisClient,
     @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+    private readonly dispatch: MissionDispatchRepository,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {
-    for (const [name, { file, numberOfKeys }] of Object.entries(SCRIPTS)) {
-      redis.defineCommand(name, { lua: loadScript(file), numberOfKeys });
-    }
-    this.scripts = redis as unknown as MissionsScripts;
+    this.scripts = defineScripts<MissionsScripts>(redis, SCRIPTS);
   }
 
   /** The tenant's key layout, for specs and benchmarks that inspect Redis directly. */
@@ -125,13 +121,23 @@ export class MissionsRepository {
     return { missions, nextCursor };
   }
 
+  /**
+   * A move to RUNNING also writes the mission's dispatch entry, due `recoveryGraceMs` later, after
+   * registering its tenant where reconcilers look: if this process dies before the mission is
+   * handed to a job or run, a reconciler finds it.
+   */
   async changeStatus({ tenantId, missionId, to, at, candidates }: ChangeStatusCommand): Promise<ChangeStatusResult> {
     const keys = this.keysFor(tenantId);
+    const due = at + this.options.execution.recoveryGraceMs;
+    if (to === 'RUNNING') await this.dispatch.registerTenant(tenantId, due, at);
     const reply = await this.send('change_status', () => this.scripts.missionsChangeStatus(
-      keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus),
+      keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus), keys.dispatch,
       to, String(at), this.streamMaxLen, missionId, ...MISSION_STATUSES,
-      String(candidates.length),
-      ...candidates.flatMap((c) => [c.from, serializeLogEntry(c.log), String(c.events.length), ...eventArgs(c.events)]),
+      String(candidates.length), String(due),
+      ...candidates.flatMap((c) => {
+        const entries = [c.log, ...(c.alsoLog ?? [])].map(serializeLogEntry);
+        return [c.from, String(entries.length), ...entries, String(c.events.length), ...eventArgs(c.events)];
+      }),
     ));
     if (reply[0] === 'not_found') return { kind: 'not_found' };
     if (reply[0] !== 'changed') return { kind: reply[0], mission: missionFromFlat(reply[1]) };
