@@ -23,9 +23,11 @@ export {
 export {
   InjectMissionExecutor,
   InjectMissionsOptions,
+  InjectMissionsQueue,
   InjectMissionsRedis,
   MISSION_EXECUTOR,
   MISSIONS_OPTIONS,
+  MISSIONS_QUEUE,
   MISSIONS_REDIS,
 } from './options/missions.constants.js';
 
@@ -44,7 +46,9 @@ export {
   type MissionsRecoveryEvent,
   type MissionsRecoverySweepEvent,
 } from './execution/mission-recovery.events.js';
-export { MissionQueueConnections, type QueueConnectionState } from './execution/bullmq/mission-queue-connections.js';
+export { MissionQueueConnections, type QueueConnectionState } from './execution/mission-queue-connections.js';
+// What a job on MISSIONS_QUEUE carries (the queue itself is typed by the host's own bullmq).
+export type { MissionJobData } from './execution/bullmq/mission-job.js';
 
 // The domain
 export { MISSION_STATUSES, LOG_LEVELS, isMissionStatus } from './domain/mission.types.js';
@@ -60,7 +64,7 @@ export { CurrentPrincipal } from './auth/current-principal.decorator.js';
 export { Public } from './auth/public.decorator.js';
 export { AllowQueryToken } from './auth/query-token.js';
 export { isPrincipal, principalFromClaims } from './auth/principal-from-claims.js';
-export { jwtVerificationFor, JWT_CLOCK_TOLERANCE_SECONDS, type JwtVerification } from './auth/jwt-verification.js';
+export { jwtVerificationFor, JWT_CLOCK_TOLERANCE_SECONDS, type JwtAlgorithm, type JwtVerification } from './auth/jwt-verification.js';
 
 // Store: health and error reporting a host can wire into its own probes and metrics
 export { MissionsHealthRepository } from './store/missions-health.repository.js';
@@ -77,6 +81,7 @@ export {
 
 // Named errors
 export { InvalidCursorError } from './errors/invalid-cursor.error.js';
+export { OptionalPeerMissingError } from './errors/optional-peer-missing.error.js';
 export { StoreUnavailableError } from './errors/store-unavailable.error.js';
 export { MissingHandlerError } from './errors/missing-handler.error.js';
 

@@ -3,19 +3,17 @@ import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { refuseSecondInstance, requireEventEmitter } from './missions.boot-checks.js';
 import { MissionsAuthGuard } from './auth/missions-auth.guard.js';
-import { MissionsJwtStrategy } from './auth/missions-jwt.strategy.js';
-import { BullMqMissionExecutor } from './execution/bullmq/bullmq-mission.executor.js';
-import { InProcessMissionExecutor } from './execution/in-process-mission.executor.js';
+import { jwtStrategyProvider } from './auth/jwt-auth.loader.js';
+import { executionProviders } from './execution/execution.providers.js';
 import { MissionCancelSignalsRepository } from './store/mission-cancel-signals.repository.js';
 import { MissionHandlerExplorer } from './execution/mission-handler.explorer.js';
 import { MissionHandlerRegistry } from './execution/mission-handler.registry.js';
-import { MissionJobWorker } from './execution/bullmq/mission-job.worker.js';
-import { MissionQueueConnections } from './execution/bullmq/mission-queue-connections.js';
 import { MissionRecorder } from './events/mission-recorder.js';
 import { MissionRunner } from './execution/mission-runner.js';
+import { MissionQueueConnections } from './execution/mission-queue-connections.js';
 import { MissionDispatchReconciler } from './execution/mission-dispatch.reconciler.js';
 import { MissionDispatchRepository } from './store/mission-dispatch.repository.js';
-import { InjectMissionsOptions, InjectMissionsRedis, MISSION_EXECUTOR, MISSIONS_OPTIONS } from './options/missions.constants.js';
+import { InjectMissionsOptions, InjectMissionsRedis, MISSIONS_OPTIONS, MISSIONS_QUEUE } from './options/missions.constants.js';
 import { MissionEventHub } from './events/mission-event-hub.js';
 import { MissionEventStreamService } from './events/mission-event-stream.service.js';
 import { MissionEventsRepository } from './store/mission-events.repository.js';
@@ -54,12 +52,8 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
       },
     },
     missionsRedisProvider,
-    {
-      // Only registered with passport in 'jwt' mode; in 'host' mode there is no key to verify with.
-      provide: MissionsJwtStrategy,
-      inject: [MISSIONS_OPTIONS],
-      useFactory: (options: ResolvedMissionsOptions) => (options.auth.mode === 'jwt' ? new MissionsJwtStrategy(options) : null),
-    },
+    // Only registered with passport in 'jwt' mode; in 'host' mode there is no key to verify with.
+    jwtStrategyProvider,
     MissionsAuthGuard,
     PrincipalRateLimitRepository,
     MissionsRateLimitGuard,
@@ -72,23 +66,15 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
     MissionHandlerExplorer,
     MissionRunner,
     MissionCancelSignalsRepository,
-    InProcessMissionExecutor,
-    BullMqMissionExecutor,
-    MissionJobWorker,
-    MissionQueueConnections,
-    {
-      provide: MISSION_EXECUTOR,
-      inject: [MISSIONS_OPTIONS, InProcessMissionExecutor, BullMqMissionExecutor],
-      useFactory: (options: ResolvedMissionsOptions, inProcess: InProcessMissionExecutor, bullmq: BullMqMissionExecutor) =>
-        (options.execution.mode === 'bullmq' ? bullmq : inProcess),
-    },
+    // BullMQ's files are imported only in 'bullmq' mode (an optional peer).
+    ...executionProviders,
     MissionDispatchReconciler,
     MissionsService,
     MissionEventsRepository,
     MissionEventHub,
     MissionEventStreamService,
   ],
-  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MissionQueueConnections, MISSIONS_OPTIONS],
+  exports: [MissionsService, MissionHandlerRegistry, MissionsHealthRepository, MissionQueueConnections, MISSIONS_OPTIONS, MISSIONS_QUEUE],
 })
 export class MissionsModule extends ConfigurableMissionsModule implements OnApplicationShutdown {
   constructor(

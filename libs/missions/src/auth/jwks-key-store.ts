@@ -1,10 +1,10 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { Algorithm } from 'jsonwebtoken';
+import type { JwtAlgorithm } from './jwt-verification.js';
 
 export interface JwksKeyStoreOptions {
   uri: string;
   /** The pinned algorithms: keys are only used for tokens of these. */
-  algorithms: readonly Algorithm[];
+  algorithms: readonly JwtAlgorithm[];
   /** How long fetched keys are trusted before the next token refetches them. Default 10 min. */
   cacheMaxAgeMs?: number;
   /** Most JWKS fetches in any 60 s, so forged `kid`s cannot make us hammer the provider. Default 10. */
@@ -25,14 +25,16 @@ interface Jwk extends JsonWebKey {
 }
 
 // Which key type may verify which pinned algorithm (a kty/alg mismatch is refused).
-const KEY_TYPE: Partial<Record<Algorithm, string>> = { RS256: 'RSA', ES256: 'EC' };
+const KEY_TYPE: Partial<Record<JwtAlgorithm, string>> = { RS256: 'RSA', ES256: 'EC' };
 
 /**
  * The signing keys of an identity provider's JWKS endpoint (Keycloak, Auth0, Entra…), by `kid`.
  * Cached; an unknown `kid` (the provider rotated its key) triggers a refetch, at most
- * `requestsPerMinute` of them, and concurrent lookups share one fetch. Built on node:crypto's
- * JWK import rather than jwks-rsa, which needs `require()` of the ESM-only `jose` and so does not
- * load under the project's native-ESM Jest on Node 20.
+ * `requestsPerMinute` of them, and concurrent lookups share one fetch; a failed fetch keeps the
+ * last good keys. Built on node:crypto's JWK import rather than jose's createRemoteJWKSet (which
+ * loads under Jest now): once its cache has aged, that one fails every token while the provider
+ * is down, it limits refetches by a cooldown rather than a budget per minute, and jwt mode would
+ * need one more peer.
  */
 export class JwksKeyStore {
   private keys = new Map<string, string>();
@@ -44,7 +46,7 @@ export class JwksKeyStore {
 
   /** The PEM of the key that signed a token with this header; throws {@link JwksKeyError}. */
   async keyFor(header: { kid?: unknown; alg?: unknown }): Promise<string> {
-    if (!this.options.algorithms.includes(header.alg as Algorithm)) throw new JwksKeyError(`algorithm ${String(header.alg)} is not accepted`);
+    if (!this.options.algorithms.includes(header.alg as JwtAlgorithm)) throw new JwksKeyError(`algorithm ${String(header.alg)} is not accepted`);
     const stale = Date.now() - this.fetchedAt > (this.options.cacheMaxAgeMs ?? 600_000);
     let pem = this.lookup(header.kid);
     if (pem && !stale) return pem;

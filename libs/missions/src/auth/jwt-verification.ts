@@ -1,6 +1,8 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import type { Algorithm } from 'jsonwebtoken';
 import { jwtKeySources, MissionsOptionsError, type MissionsJwtOptions } from '../options/missions.options.js';
+
+/** The signature algorithms the built-in JWT guard accepts, each pinned to its kind of key. */
+export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
 /** Seconds of clock skew accepted on `exp` / `nbf` (contract: up to 5 s). */
 export const JWT_CLOCK_TOLERANCE_SECONDS = 5;
@@ -18,7 +20,7 @@ export interface JwtVerification {
    * One algorithm per key (for a JWKS, only asymmetric ones, each key used for its own type),
    * so a token can never pick how it is checked (alg confusion, `none`).
    */
-  algorithms: Algorithm[];
+  algorithms: JwtAlgorithm[];
   issuer?: string;
   audience?: string;
   clockTolerance: number;
@@ -37,7 +39,7 @@ function readPublicKey(pem: string): KeyObject {
   }
 }
 
-function algorithmFor(key: KeyObject): Algorithm {
+function algorithmFor(key: KeyObject): JwtAlgorithm {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
     if ((details.modulusLength ?? 0) < 2048) {
@@ -52,7 +54,7 @@ function algorithmFor(key: KeyObject): Algorithm {
   );
 }
 
-const JWKS_ALGORITHMS: readonly Algorithm[] = ['RS256', 'ES256'];
+const JWKS_ALGORITHMS: readonly JwtAlgorithm[] = ['RS256', 'ES256'];
 
 function jwksVerification(options: MissionsJwtOptions & { jwksUri: string }): Pick<JwtVerification, 'jwks' | 'algorithms'> {
   if (!/^https?:\/\//.test(options.jwksUri)) throw new MissionsOptionsError(`auth.jwksUri must be an http(s) URL, got "${options.jwksUri}".`);

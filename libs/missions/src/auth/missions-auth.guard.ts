@@ -1,9 +1,8 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
-import { MISSIONS_JWT_STRATEGY } from './missions-jwt.strategy.js';
+import { loadJwtAuth } from './jwt-auth.loader.js';
 import type { Principal } from '../domain/principal.js';
 import { isPrincipal } from './principal-from-claims.js';
 import { MISSIONS_PUBLIC_KEY } from './public.decorator.js';
@@ -19,15 +18,13 @@ import { allowQueryToken, MISSIONS_QUERY_TOKEN_KEY } from './query-token.js';
  */
 @Injectable()
 export class MissionsAuthGuard implements CanActivate {
-  // Composed rather than inherited, so host mode never touches passport.
-  private readonly jwtGuard?: IAuthGuard;
+  // Composed rather than inherited, and loaded on first use, so host mode never loads passport.
+  private jwtGuard?: Promise<CanActivate>;
 
   constructor(
     protected readonly reflector: Reflector,
     @InjectMissionsOptions() protected readonly options: ResolvedMissionsOptions,
-  ) {
-    if (options.auth.mode === 'jwt') this.jwtGuard = new (AuthGuard(MISSIONS_JWT_STRATEGY))();
-  }
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
@@ -57,7 +54,8 @@ export class MissionsAuthGuard implements CanActivate {
     }
     if (this.allowsQueryToken(context)) allowQueryToken(request);
     // Throws 401 itself when the token is missing or invalid; on success sets request.user.
-    await this.jwtGuard!.canActivate(context);
+    this.jwtGuard ??= loadJwtAuth().then(({ createMissionsJwtGuard }) => createMissionsJwtGuard());
+    await (await this.jwtGuard).canActivate(context);
     return request.user as Principal;
   }
 

@@ -1,16 +1,29 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
+import { AuthGuard, PassportStrategy, type IAuthGuard } from '@nestjs/passport';
+import { ExtractJwt, Strategy, type JwtFromRequestFunction, type SecretOrKeyProvider } from 'passport-jwt';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import { MissionsOptionsError, type ResolvedMissionsOptions } from '../options/missions.options.js';
 import { JwksKeyStore } from './jwks-key-store.js';
 import { jwtVerificationFor, type JwtVerification } from './jwt-verification.js';
 import type { Principal } from '../domain/principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
-import { extractMissionsJwt } from './query-token.js';
+import { queryTokenAllowed } from './query-token.js';
 
 /** Passport name of the built-in strategy (passport's registry is process-wide). */
 export const MISSIONS_JWT_STRATEGY = 'missions-jwt';
+
+const fromQuery = ExtractJwt.fromUrlQueryParameter('access_token');
+
+/** The Bearer header, else `?access_token=` on routes marked `@AllowQueryToken()`. */
+export const extractMissionsJwt: JwtFromRequestFunction = ExtractJwt.fromExtractors([
+  ExtractJwt.fromAuthHeaderAsBearerToken(),
+  (request) => (queryTokenAllowed(request) ? fromQuery(request) : null),
+]);
+
+/** Passport's guard for the strategy, which MissionsAuthGuard composes in 'jwt' mode. */
+export function createMissionsJwtGuard(): IAuthGuard {
+  return new (AuthGuard(MISSIONS_JWT_STRATEGY))();
+}
 
 /** Verifies `Authorization: Bearer` tokens (or `?access_token=` where a route allows it); provide it only when `auth.mode` is `'jwt'`. */
 @Injectable()

@@ -1,5 +1,4 @@
 import { SetMetadata, type CustomDecorator } from '@nestjs/common';
-import { ExtractJwt, type JwtFromRequestFunction } from 'passport-jwt';
 
 export const MISSIONS_QUERY_TOKEN_KEY = 'missions:query-token';
 
@@ -17,10 +16,6 @@ export function allowQueryToken(request: object): void {
   (request as Record<symbol, unknown>)[QUERY_TOKEN_ALLOWED] = true;
 }
 
-const fromQuery = ExtractJwt.fromUrlQueryParameter('access_token');
-
-/** The Bearer header, else `?access_token=` on routes marked {@link AllowQueryToken}. */
-export const extractMissionsJwt: JwtFromRequestFunction = ExtractJwt.fromExtractors([
-  ExtractJwt.fromAuthHeaderAsBearerToken(),
-  (request) => ((request as unknown as Record<symbol, unknown>)[QUERY_TOKEN_ALLOWED] === true ? fromQuery(request) : null),
-]);
+export function queryTokenAllowed(request: object): boolean {
+  return (request as Record<symbol, unknown>)[QUERY_TOKEN_ALLOWED] === true;
+}

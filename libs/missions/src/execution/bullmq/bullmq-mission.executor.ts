@@ -1,15 +1,12 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MissionsRedisClient } from '../../store/redis-connection.js';
-import { bullmqConnection, queuePrefix } from './bullmq-connection.js';
 import { MissionCancelSignalsRepository } from '../../store/mission-cancel-signals.repository.js';
 import type { MissionExecutor, MissionRecovery } from '../mission-executor.js';
 import type { MissionRef } from '../../domain/mission-commands.js';
 import { MissionsRepository } from '../../store/missions.repository.js';
 import { missionJobId, type MissionJobData } from './mission-job.js';
+import type { MissionQueue } from './mission-queue.js';
 import type { Mission } from '../../domain/mission.types.js';
-import { InjectMissionsOptions } from '../../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../../options/missions.options.js';
 
 // Finished jobs are kept a day so their ids still deduplicate a late repeated start.
@@ -30,35 +27,17 @@ class QueueTimeoutError extends Error {
 /**
  * Runs missions as BullMQ jobs, on whichever worker process takes them (MissionJobWorker).
  * Starting enqueues one job per mission; cancelling broadcasts a signal every worker hears.
- * Both work from any instance, whatever its role.
+ * Both work from any instance, whatever its role. Built by the module only in `bullmq` mode.
  */
-@Injectable()
-export class BullMqMissionExecutor implements MissionExecutor, OnModuleInit, OnApplicationShutdown {
+export class BullMqMissionExecutor implements MissionExecutor {
   private readonly logger = new Logger(BullMqMissionExecutor.name);
-  private connection: MissionsRedisClient | null = null;
-  private queue: Queue<MissionJobData> | null = null;
 
   constructor(
-    @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+    private readonly options: ResolvedMissionsOptions,
+    private readonly queue: MissionQueue,
     private readonly cancelSignals: MissionCancelSignalsRepository,
     private readonly repository: MissionsRepository,
   ) {}
-
-  /** Status of this process's BullMQ queue connection; null when it has none (in-process mode). */
-  get connectionStatus(): string | null {
-    return this.connection?.status ?? null;
-  }
-
-  onModuleInit(): void {
-    // Bound in every mode; only connects when it is the executor in use. Nest calls the hooks
-    // twice, as this provider and as MISSION_EXECUTOR's value: connect once.
-    if (this.options.execution.mode !== 'bullmq' || this.queue) return;
-    this.connection = bullmqConnection(this.options, 'missions-queue');
-    this.queue = new Queue<MissionJobData>(this.options.execution.queueName, {
-      connection: this.connection,
-      prefix: queuePrefix(this.options),
-    });
-  }
 
   /**
    * Enqueues the mission's job, waiting at most QUEUE_WAIT_MS: RUNNING is committed already,
@@ -78,7 +57,7 @@ export class BullMqMissionExecutor implements MissionExecutor, OnModuleInit, OnA
    * so a finished job with the mission still RUNNING means that write was lost.
    */
   async recover(ref: MissionRef): Promise<MissionRecovery> {
-    const state = await bounded(this.requireQueue().getJobState(missionJobId(ref.tenantId, ref.missionId)));
+    const state = await bounded(this.queue.getJobState(missionJobId(ref.tenantId, ref.missionId)));
     const mission = await this.repository.findMission(ref.tenantId, ref.missionId);
     if (mission?.status !== 'RUNNING') return { kind: 'not_running' };
     if (state === 'unknown') {
@@ -96,28 +75,16 @@ export class BullMqMissionExecutor implements MissionExecutor, OnModuleInit, OnA
     await this.cancelSignals.publish({ tenantId: mission.tenantId, missionId: mission.id });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    const [queue, connection] = [this.queue, this.connection];
-    this.queue = this.connection = null;
-    await queue?.close();
-    await connection?.quit().catch(() => connection.disconnect());
-  }
-
   private async enqueue(mission: Mission): Promise<void> {
     const { attempts, backoffMs } = this.options.execution;
     const data: MissionJobData = { tenantId: mission.tenantId, missionId: mission.id };
-    await bounded(this.requireQueue().add('run', data, {
+    await bounded(this.queue.add('run', data, {
       jobId: missionJobId(mission.tenantId, mission.id),
       attempts,
       backoff: { type: 'exponential', delay: backoffMs },
       removeOnComplete: KEEP_FINISHED,
       removeOnFail: KEEP_FINISHED,
     }));
-  }
-
-  private requireQueue(): Queue<MissionJobData> {
-    if (!this.queue) throw new Error('BullMqMissionExecutor is not the configured executor (execution.mode is not bullmq).');
-    return this.queue;
   }
 }
 

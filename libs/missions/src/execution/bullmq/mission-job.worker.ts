@@ -1,4 +1,4 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { MissionsRedisClient } from '../../store/redis-connection.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +6,6 @@ import { bullmqConnection, queuePrefix } from './bullmq-connection.js';
 import { MissionCancelSignalsRepository } from '../../store/mission-cancel-signals.repository.js';
 import { missionJobId, type MissionJobData } from './mission-job.js';
 import { MissionRunner } from '../mission-runner.js';
-import { InjectMissionsOptions } from '../../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../../options/missions.options.js';
 import { MissionsRepository } from '../../store/missions.repository.js';
 
@@ -21,9 +20,9 @@ interface ActiveRun {
  * The BullMQ worker of a `worker` or `all` process: takes mission jobs and runs them with
  * MissionRunner. Delivery is at least once: a job whose worker died is taken again once its
  * lock expires, so handlers should be idempotent. A job whose mission is no longer RUNNING
- * (cancelled while queued, or ended by an earlier delivery) stops before the handler.
+ * (cancelled while queued, or ended by an earlier delivery) stops before the handler. Built by
+ * the module only in `bullmq` mode.
  */
-@Injectable()
 export class MissionJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MissionJobWorker.name);
   private readonly active = new Map<string, ActiveRun>();
@@ -32,7 +31,7 @@ export class MissionJobWorker implements OnApplicationBootstrap, BeforeApplicati
   private statusCheck: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectMissionsOptions() private readonly options: ResolvedMissionsOptions,
+    private readonly options: ResolvedMissionsOptions,
     private readonly repository: MissionsRepository,
     private readonly runner: MissionRunner,
     private readonly cancelSignals: MissionCancelSignalsRepository,
