@@ -46,8 +46,11 @@ function pack() {
   ensureBuilt();
   const [tarball] = JSON.parse(run('npm', ['pack', '-w', 'missions', '--ignore-scripts', '--json', '--pack-destination', work], root));
   const files = tarball.files.map((file) => file.path);
-  const stray = files.filter((path) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts|lua))$/.test(path) || /\.spec\.|(^|\/)test\//.test(path));
-  check(stray.length === 0, `tarball holds the built library only (js, d.ts, lua)${stray.length ? `; also: ${stray.join(', ')}` : ''}`);
+  // The library, and the dashboard's built page (dist/ui/: index.html and hashed assets).
+  const stray = files.filter((path) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts|lua)|dist\/ui\/(index\.html|assets\/[\w.-]+\.(js|css)))$/.test(path) ||
+    /\.spec\.|(^|\/)test\//.test(path));
+  check(stray.length === 0, `tarball holds the built library and dashboard only (js, d.ts, lua; dist/ui)${stray.length ? `; also: ${stray.join(', ')}` : ''}`);
+  check(files.includes('dist/ui/index.html'), 'tarball holds the dashboard page');
   check(files.some((path) => path.endsWith('.lua')), 'tarball holds the Lua scripts');
   figures.push(`tarball ${tarball.filename}: ${(tarball.size / 1024).toFixed(1)} kB packed, ${(tarball.unpackedSize / 1024).toFixed(1)} kB unpacked, ${tarball.entryCount} files`);
   return join(work, tarball.filename);

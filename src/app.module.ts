@@ -6,7 +6,9 @@ import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
 import { HealthModule } from './health/health.module.js';
 import { loggerParams } from './logging/logger-params.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { MissionsModule } from 'missions';
+import { MissionsDashboardModule, MissionsModule } from 'missions';
+import { DEV_TOKEN_ROUTE, devTokensEnabled } from './dev-token/dev-token.controller.js';
+import { DevTokenModule } from './dev-token/dev-token.module.js';
 import { ShutdownModule } from './shutdown/shutdown.module.js';
 
 /** The environment, validated once when the config loads; a bad variable stops the boot. */
@@ -26,6 +28,12 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
       inject: [ConfigService],
       useFactory: (config: ConfigService) => missionsOptionsFromEnv(config.getOrThrow<AppEnv>('app')),
     }),
+    // The operator page under /ui/; its sign-in offers a dev token only where DevTokenModule mints them.
+    MissionsDashboardModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({ devTokenUrl: devTokensEnabled(config.getOrThrow<AppEnv>('app')) ? DEV_TOKEN_ROUTE : null }),
+    }),
+    DevTokenModule,
     HealthModule,
     MetricsModule.forRootAsync({
       inject: [ConfigService],

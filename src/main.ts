@@ -11,6 +11,7 @@ import { loadEnv } from './config/env.js';
 import { serveWorkerHealth } from './health/worker-health-server.js';
 import { createFastifyAdapter } from './http/fastify-adapter.js';
 import { configureHttp } from './http/http-setup.js';
+import { useSecurityHeaders } from './http/security-headers.js';
 import { setupOpenApi } from './openapi.js';
 
 const logger = new Logger('Bootstrap');
@@ -51,9 +52,10 @@ async function bootstrap(): Promise<void> {
     configureHttp(app as NestExpressApplication, env);
     setupOpenApi(app);
   } else {
-    // The Fastify option exists to measure it (BENCHMARKS.md); the hardening is Express's, and
-    // Swagger UI on Fastify would need @fastify/static (openapi.json is committed either way).
-    logger.warn('HTTP_ADAPTER=fastify is experimental: helmet, CORS_ORIGINS, MISSIONS_BODY_LIMIT and /api/docs are Express-only.');
+    // The Fastify option exists to measure it (BENCHMARKS.md); the rest of the hardening is
+    // Express's, and Swagger UI on Fastify would need @fastify/static (openapi.json is committed either way).
+    useSecurityHeaders(app);
+    logger.warn('HTTP_ADAPTER=fastify is experimental: CORS_ORIGINS, MISSIONS_BODY_LIMIT and /api/docs are Express-only.');
   }
   // Fastify listens on localhost only unless told otherwise; Express listens on every interface.
   await (env.httpAdapter === 'fastify' ? app.listen(env.port, '0.0.0.0') : app.listen(env.port));

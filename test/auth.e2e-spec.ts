@@ -1,9 +1,15 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { bearer, TEST_SECRET, token } from './support/tokens.js';
+
+// Signed with the test secret whatever the payload is, e.g. `null`, which jsonwebtoken's sign refuses.
+const signedPayload = (json: string): string => {
+  const input = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(json).toString('base64url')}`;
+  return `${input}.${createHmac('sha256', TEST_SECRET).update(input).digest('base64url')}`;
+};
 
 const unsigned = (claims: object): string =>
   `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
@@ -40,11 +46,13 @@ describe('Missions HTTP: authentication', () => {
       ['a numeric sub', `Bearer ${token({ sub: 42, ...good })}`],
       ['roles that are not strings', `Bearer ${token({ sub: 'a', roles: [1], ...good })}`],
       ['a numeric tenant_id', `Bearer ${token({ sub: 'a', tenant_id: 7, ...good })}`],
+      ['a validly signed null payload', `Bearer ${signedPayload('null')}`],
+      ['a validly signed array payload', `Bearer ${signedPayload(JSON.stringify([{ sub: 'a', exp: now + 600, ...good }]))}`],
     ])('should answer 401 for %s', async (_label, header) => {
       const req = http.get('/api/missions');
       if (header) req.set('Authorization', header);
       const res = await req.expect(401);
-      expect(res.body).toMatchObject({ statusCode: 401 });
+      expect(res.body).toEqual({ statusCode: 401, message: 'Unauthorized', error: 'Unauthorized' });
       await (header ? http.post('/api/missions').set('Authorization', header) : http.post('/api/missions')).send({ name: 'x' }).expect(401);
     });
 

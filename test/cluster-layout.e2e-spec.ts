@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Cluster, Command } from 'ioredis';
 import request from 'supertest';
-import { missionKeys } from '../libs/missions/src/store/mission-keys.js';
+import { missionKeys, retentionTenantsKey } from '../libs/missions/src/store/mission-keys.js';
 import { BULLMQ_CONNECTION_OVERRIDES, createRedisConnection, parseClusterNodes } from '../libs/missions/src/store/redis-connection.js';
 import { eventually, startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { ClusterTopology, connectCluster, testCluster } from './support/redis-cluster-topology.js';
@@ -76,11 +76,18 @@ describe('Missions on a Redis Cluster: key layout', () => {
       await http.post(`/api/missions/${body.id}/execute`).set(auth).expect(202);
       const second = (await http.post('/api/missions').set(auth).send({ name: 'n2' }).expect(201)).body.id;
       await http.post(`/api/missions/${second}/cancel`).set(auth).expect(200);
+      await http.get('/api/missions?name_prefix=N').set(auth).expect(200);
+      await http.delete(`/api/missions/${second}`).set(auth).expect(204);
       // The runner's writes too: wait until it has finished the mission.
       await eventually(async () => (await http.get(`/api/missions/${body.id}`).set(auth).expect(200)).body.status === 'COMPLETED');
 
       const tenantSlot = await topology.slotOf(missionKeys(t.prefix, tenant).stats);
-      const keyed = sent.filter((c) => c.keys.length > 0);
+      // The retention registry of tenants has a slot of its own, and is written alone.
+      const retentionRegistry = retentionTenantsKey(t.prefix);
+      const registrations = sent.filter((c) => c.keys.includes(retentionRegistry));
+      expect(registrations.map((c) => [c.name, c.keys])).toEqual(registrations.map(() => ['zadd', [retentionRegistry]]));
+      expect(registrations.length).toBeGreaterThan(0);
+      const keyed = sent.filter((c) => c.keys.length > 0 && !c.keys.includes(retentionRegistry));
       expect(keyed.map((c) => c.name)).toEqual(expect.arrayContaining(['evalsha', 'hgetall', 'zrange', 'exists', 'lrange']));
       for (const { name, keys } of keyed) {
         const slots = new Set(await Promise.all(keys.map((key) => topology.slotOf(key))));

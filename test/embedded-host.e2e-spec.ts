@@ -71,7 +71,8 @@ describe('MissionsModule embedded in a host app', () => {
   });
 
   it('should take the principal from the host and answer 401 without one', async () => {
-    await http.get('/api/missions').expect(401);
+    const refused = await http.get('/api/missions').expect(401);
+    expect(refused.body).toEqual({ statusCode: 401, message: 'Unauthorized', error: 'Unauthorized' });
     const res = await http.post('/api/missions').set(as('henry', 'host-co')).send({ name: 'via host' }).expect(201);
     expect(res.body).toMatchObject({ created_by: 'henry', tenant_id: 'host-co' });
   });

@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { MissionsModule } from '../libs/missions/src/missions.module.js';
 import { loadEnv } from '../src/config/env.js';
+import { createFastifyAdapter } from '../src/http/fastify-adapter.js';
 import { configureHttp, type HttpSettings } from '../src/http/http-setup.js';
+import { useSecurityHeaders } from '../src/http/security-headers.js';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
-import { bearer, token } from './support/tokens.js';
+import { testRedisOptions, uniquePrefix } from './support/redis-test-keys.js';
+import { bearer, TEST_SECRET, token } from './support/tokens.js';
 
 const ALLOWED = 'https://app.example.com';
+const TOO_DEEP = { statusCode: 400, message: ['data must not nest objects and arrays more than 64 levels deep'], error: 'Bad Request' };
 const KIB = 1024;
 
 async function startWith(settings: Partial<HttpSettings>): Promise<MissionsTestApp> {
@@ -45,6 +53,13 @@ describe('HTTP pipeline (configureHttp)', () => {
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     });
 
+    it('should refuse a body nested past the depth limit from its text, naming the field', async () => {
+      // 240 KB of brackets: parsing it would block the event loop for about half a second.
+      const deep = `{"name":"deep","data":${'['.repeat(120_000)}${']'.repeat(120_000)}}`;
+      const res = await http.post('/api/missions').set(auth).set('Content-Type', 'application/json').send(deep).expect(400);
+      expect(res.body).toEqual(TOO_DEEP);
+    });
+
     it('should apply a configured limit', async () => {
       const small = await startWith({ bodyLimitBytes: 2 * KIB });
       try {
@@ -58,8 +73,7 @@ describe('HTTP pipeline (configureHttp)', () => {
   });
 
   describe('security headers', () => {
-    it('should send helmet\'s headers and hide the framework', async () => {
-      const res = await http.get('/api/missions/health').expect(200);
+    const expectSecurityHeaders = (res: request.Response) => {
       expect(res.headers).toMatchObject({
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'SAMEORIGIN',
@@ -68,6 +82,57 @@ describe('HTTP pipeline (configureHttp)', () => {
         'cross-origin-opener-policy': 'same-origin',
       });
       expect(res.headers['x-powered-by']).toBeUndefined();
+    };
+
+    it('should send helmet\'s headers and hide the framework', async () => {
+      expectSecurityHeaders(await http.get('/api/missions/health').expect(200));
+    });
+
+    // Helmet used to run after the body parser, whose errors skipped it (and kept X-Powered-By).
+    it.each([
+      ['a malformed JSON body (400)', () => http.post('/api/missions').set(auth).set('Content-Type', 'application/json').send('{"name": ').expect(400)],
+      ['a body over the limit (413)', () => http.post('/api/missions').set(auth).set('Content-Type', 'application/json')
+        .send(JSON.stringify({ name: 'big', data: { blob: 'x'.repeat(257 * KIB) } })).expect(413)],
+      ['an unknown route (404)', () => http.get('/nowhere').expect(404)],
+      ['a missing token (401)', () => http.get('/api/missions').expect(401)],
+      ['a validation error (400)', () => http.post('/api/missions').set(auth).send({ name: '' }).expect(400)],
+    ])('should send them on the answer to %s', async (_label, send) => {
+      expectSecurityHeaders(await send());
+    });
+
+    describe('on the Fastify adapter', () => {
+      let fastify: INestApplication;
+      let fastifyHttp: ReturnType<typeof request>;
+
+      beforeAll(async () => {
+        const moduleRef = await Test.createTestingModule({
+          imports: [EventEmitterModule.forRoot(), MissionsModule.forRoot({ redis: testRedisOptions(), keyPrefix: uniquePrefix('http-fastify'), auth: { mode: 'jwt', secret: TEST_SECRET } })],
+        }).compile();
+        fastify = moduleRef.createNestApplication(await createFastifyAdapter(), { logger: ['error'] });
+        useSecurityHeaders(fastify);
+        await fastify.init();
+        await fastify.getHttpAdapter().getInstance().ready();
+        fastifyHttp = request(fastify.getHttpServer());
+      });
+      afterAll(async () => {
+        await fastify?.close();
+      });
+
+      it.each([
+        ['a success (200)', () => fastifyHttp.get('/api/missions/health').expect(200)],
+        ['a malformed JSON body (400)', () => fastifyHttp.post('/api/missions').set(auth).set('Content-Type', 'application/json').send('{"name": ').expect(400)],
+        ['an unknown route (404)', () => fastifyHttp.get('/nowhere').expect(404)],
+        ['a missing token (401)', () => fastifyHttp.get('/api/missions').expect(401)],
+      ])('should send them on the answer to %s', async (_label, send) => {
+        expectSecurityHeaders(await send());
+      });
+
+      it('should refuse a body nested past the depth limit from its text, naming the field', async () => {
+        const deep = `{"name":"deep","data":${'['.repeat(120_000)}${']'.repeat(120_000)}}`;
+        const res = await fastifyHttp.post('/api/missions').set(auth).set('Content-Type', 'application/json').send(deep).expect(400);
+        expect(res.body).toEqual(TOO_DEEP);
+        expectSecurityHeaders(res);
+      });
     });
   });
 

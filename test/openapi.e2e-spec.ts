@@ -15,8 +15,9 @@ import { testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
 
 const COMMITTED = new URL('../openapi.json', import.meta.url);
 // Routes a client may call without a token.
-// Without the missions bearer scheme: probes, and /metrics (its own allow list or METRICS_TOKEN).
-const PUBLIC_ROUTES = ['get /api/missions/health', 'get /health/live', 'get /health/ready', 'get /metrics'];
+// Without the missions bearer scheme: probes, /metrics (its own allow list or METRICS_TOKEN), and
+// the development token route (the dashboard's sign-in; 404 unless the dev secret is in use).
+const PUBLIC_ROUTES = ['get /api/missions/health', 'get /health/live', 'get /health/ready', 'get /metrics', 'post /api/dev/token'];
 
 describe('OpenAPI document', () => {
   let app: INestApplication;
@@ -56,26 +57,28 @@ describe('OpenAPI document', () => {
   it('should give every route a summary and a documented success response', () => {
     const lacking = routes.filter((route) => {
       const op = operation(route)!;
-      const success = Object.entries(op.responses).find(([status]) => /^2\d\d$/.test(status))?.[1] as ResponseObject | undefined;
-      return !op.summary || !success?.content;
+      const [status, success] = (Object.entries(op.responses).find(([code]) => /^2\d\d$/.test(code)) ?? []) as [string?, ResponseObject?];
+      // A 204 has no body by definition; every other success documents one.
+      return !op.summary || !success || (status !== '204' && !success.content);
     });
     expect(lacking.map((r) => r.handler)).toEqual([]);
   });
 
-  it('should require the bearer scheme and document 401 on every route but the public ones', () => {
+  it('should require the bearer scheme and document 401 and 429 on every route but the public ones', () => {
     expect(document.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const route of routes) {
       const op = operation(route)!;
       const isPublic = PUBLIC_ROUTES.includes(`${route.method} ${route.path}`);
-      expect({ route: route.handler, secured: Boolean(op.security?.some((s) => 'bearer' in s)), has401: '401' in op.responses })
-        .toEqual({ route: route.handler, secured: !isPublic, has401: !isPublic });
+      const missionsRoute = route.path.startsWith('/api/missions');
+      expect({ route: route.handler, secured: Boolean(op.security?.some((s) => 'bearer' in s)), has401: '401' in op.responses, has429: '429' in op.responses })
+        .toEqual({ route: route.handler, secured: !isPublic, has401: !isPublic, has429: !isPublic && missionsRoute });
     }
   });
 
   it('should describe every request body and the contract errors with Nest\'s error body', () => {
     const create = document.paths['/api/missions'].post!;
     expect(create.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateMissionDto' } } } });
-    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '409', '413', '422']);
+    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '409', '413', '422', '429']);
     expect(document.paths['/api/missions/{id}/status'].post!.requestBody).toMatchObject({ required: false });
     expect(document.paths['/api/missions/{id}/execute'].post!.responses['409']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },

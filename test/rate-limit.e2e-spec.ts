@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { PrivateRedis } from './support/private-redis.js';
+import { SseClient } from './support/sse-client.js';
 import { bearer, token } from './support/tokens.js';
 
 describe('Missions HTTP: rate limit per principal', () => {
@@ -40,6 +42,26 @@ describe('Missions HTTP: rate limit per principal', () => {
     await list(one, bearer(token({ sub: 'bob', tenant_id: 'acme' }))).expect(200);
     await list(two, bearer(token({ sub: 'alice', tenant_id: 'other' }))).expect(200);
     await list(two, bearer(token({ sub: 'alice' }))).expect(200);
+  });
+
+  it('should charge one request for opening an event stream, and answer 429 to opening one over the budget', async () => {
+    const dave = bearer(token({ sub: 'dave', tenant_id: 'acme' }));
+    await one.app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(one.app.getHttpServer().address() as AddressInfo).port}/api/missions`;
+    const streams = [await SseClient.connect(`${url}/events`, dave), await SseClient.connect(`${url}/events?access_token=${dave.Authorization.slice(7)}`)];
+    try {
+      expect(streams.map((s) => s.status)).toEqual([200, 200]);
+      await list(one, dave).expect(200);
+      const refused = await SseClient.connect(`${url}/events`, dave);
+      streams.push(refused);
+      await refused.until(() => refused.closed);
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBeDefined();
+      expect(JSON.parse(refused.body)).toEqual({ statusCode: 429, message: 'Too many requests, retry later', error: 'Too Many Requests' });
+      expect((await request(one.app.getHttpServer()).get('/api/missions/x/events').set(dave)).status).toBe(429);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
   });
 
   it('should not limit the public health route, nor count refused tokens against anyone', async () => {

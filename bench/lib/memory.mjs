@@ -23,13 +23,14 @@ export async function projectBreakdown(redis, keys, ids, sample = 200) {
   const log = await meanUsage(redis, some.map(keys.log));
   const allIndex = (await usage(redis, keys.all)) / ids.length;
   const statusIndex = (await usage(redis, keys.byStatus('PENDING'))) / ids.length;
+  const nameIndex = (await usage(redis, keys.byName)) / ids.length;
   const events = await usage(redis, keys.events);
   const mission = missionFromRecord(await redis.hgetall(keys.mission(ids[0])));
   return {
     json_bytes: Buffer.byteLength(JSON.stringify(MissionResponse.from(mission))),
     hash_encoding: await redis.call('OBJECT', 'ENCODING', keys.mission(ids[0])),
-    per_mission: { hash, log, index_all: allIndex, index_status: statusIndex },
-    per_mission_total: hash + log + allIndex + statusIndex,
+    per_mission: { hash, log, index_all: allIndex, index_status: statusIndex, index_name: nameIndex },
+    per_mission_total: hash + log + allIndex + statusIndex + nameIndex,
     // Capped at eventStreamMaxLen entries per tenant whatever the tenant's size.
     event_stream_bytes_per_tenant: events,
     stats_hash_bytes_per_tenant: await usage(redis, keys.stats),

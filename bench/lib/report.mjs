@@ -27,11 +27,11 @@ function scaleCell(m) {
 }
 
 function scaleTable({ scale }) {
-  const head = ['missions', 'list express', 'list fastify', 'list old', 'old/express', 'stats express', 'stats old',
+  const head = ['missions', 'list express', 'list fastify', 'list old', 'old/express', 'search express', 'stats express', 'stats old',
     'Redis B/mission project', 'Redis B/mission old'];
   const rows = scale.map((s) => [num(s.size), scaleCell(s.list.express), scaleCell(s.list.fastify), scaleCell(s.list.old),
     s.list.old.exceeded ? `> ${num(s.list.old.boundMs / s.list.express.p50)}×` : x(ratio(s.list.old.p50, s.list.express.p50)),
-    scaleCell(s.stats.express), scaleCell(s.stats.old),
+    scaleCell(s.search?.express), scaleCell(s.stats.express), scaleCell(s.stats.old),
     num(s.memory.project_bytes_per_mission), num(s.memory.old_bytes_per_mission)]);
   return table(head, rows);
 }

@@ -1,6 +1,6 @@
 // Phase 2: one tenant per size (seeded, not through HTTP), all present at once. List-page and
 // stats latency are taken one request at a time, round-robin over the sizes and servers, so
-// the machine's noise falls on every size alike; the old pattern's list, which reads every
+// the machine's noise falls on every size alike (the name search page too); the old pattern's list, which reads every
 // mission, gets a few bounded samples per size. Redis memory per mission comes from the
 // INFO delta of each tenant's load.
 import { bearerFor, missionBody } from './fixtures.mjs';
@@ -10,6 +10,8 @@ import { usedMemory } from './memory.mjs';
 const PROBES = [
   ['list', 'express', '/api/missions?limit=100'],
   ['list', 'fastify', '/api/missions?limit=100'],
+  // One name in ten starts with this (missionBody cycles through 1000 names): a page out of 10%.
+  ['search', 'express', '/api/missions?name_prefix=deploy%20API%20v2.5&limit=100'],
   ['stats', 'express', '/api/missions/stats/overview'],
   ['stats', 'old', '/api/missions/stats/overview'],
 ];
@@ -46,7 +48,7 @@ export async function scalePhase(deps, settings, log) {
   const bound = settings.old_list_bound_ms;
   const steps = [];
   for (const size of sizes) {
-    const step = { size, list: {}, stats: {}, memory: memory[size] };
+    const step = { size, list: {}, search: {}, stats: {}, memory: memory[size] };
     for (const [i, [kind, server]] of PROBES.entries()) step[kind][server] = summarize(samples[size][i]);
     step.list.old = {
       ...(await timeSequential(`${url.old}/api/missions?limit=100`, bearerFor(`scale-${size}`), { maxSamples: 3, budgetMs: bound, timeoutMs: bound * 3 })),
@@ -54,6 +56,7 @@ export async function scalePhase(deps, settings, log) {
     };
     const oldText = step.list.old.exceeded ? `> ${bound} ms` : `${step.list.old.p50.toFixed(1)} ms`;
     log(`scale ${size}: list p50 express ${step.list.express.p50.toFixed(2)} ms, fastify ${step.list.fastify.p50.toFixed(2)} ms, old ${oldText}; ` +
+      `search express ${step.search.express.p50.toFixed(2)} ms; ` +
       `stats express ${step.stats.express.p50.toFixed(2)} ms, old ${step.stats.old.p50.toFixed(2)} ms`);
     steps.push(step);
   }

@@ -21,13 +21,15 @@ export function ensureDependencies() {
 }
 
 /**
- * `npm run build` when the library's or the service's compiled output is missing or older than
- * a source: the multi-process specs run dist/main.js, which loads the library from its package.
+ * `npm run build` when the library's (dashboard included) or the service's compiled output is missing
+ * or older than a source: the multi-process specs run dist/main.js, which loads the library from its package.
  */
 export function ensureBuilt() {
-  const outputs = [`${root}dist/main.js`, `${root}libs/missions/dist/index.js`];
+  const outputs = [`${root}dist/main.js`, `${root}libs/missions/dist/index.js`, `${root}libs/missions/dist/ui/index.html`];
   const built = Math.min(...outputs.map((path) => (existsSync(path) ? statSync(path).mtimeMs : 0)));
-  const sources = Math.max(newestMs(`${root}src`), newestMs(`${root}libs/missions/src`), statSync(`${root}package.json`).mtimeMs);
+  const sources = Math.max(
+    newestMs(`${root}src`), newestMs(`${root}libs/missions/src`), newestMs(`${root}libs/missions/ui`), statSync(`${root}package.json`).mtimeMs,
+  );
   if (built >= sources) return;
   console.error('[prepare] building the library and the service (sources newer than dist/)…');
   run('npm', ['run', '-s', 'build']);

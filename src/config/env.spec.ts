@@ -36,6 +36,7 @@ describe(loadEnv.name, () => {
         mode: 'bullmq', role: 'all', missingHandler: 'demo', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
         lockDurationMs: 30_000, stalledIntervalMs: 30_000, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
       },
+      retention: { COMPLETED: undefined, FAILED: undefined, CANCELLED: undefined, sweepIntervalMs: 1000, batchSize: 500 },
     });
   });
 
@@ -48,6 +49,8 @@ describe(loadEnv.name, () => {
       RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker', HTTP_ADAPTER: 'Fastify', WORKER_HEALTH_PORT: '9464',
       MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
       MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000', MISSIONS_MISSING_HANDLER: 'fail',
+      MISSIONS_RETENTION_COMPLETED_S: '86400', MISSIONS_RETENTION_FAILED_S: '0', MISSIONS_RETENTION_CANCELLED_S: '3600',
+      MISSIONS_RETENTION_SWEEP_MS: '250', MISSIONS_RETENTION_BATCH: '50',
       MISSIONS_EXECUTION_MODE: 'in-process', MISSIONS_RECOVERY_GRACE_MS: '3000', MISSIONS_RECOVERY_INTERVAL_MS: '250',
     });
     expect(sut).toEqual({
@@ -63,7 +66,17 @@ describe(loadEnv.name, () => {
         mode: 'in-process', role: 'worker', missingHandler: 'fail', concurrency: 4, attempts: 5, backoffMs: 200, timeoutMs: 60_000,
         lockDurationMs: 5000, stalledIntervalMs: 2000, recoveryGraceMs: 3000, recoveryIntervalMs: 250,
       },
+      retention: { COMPLETED: 86_400, FAILED: undefined, CANCELLED: 3600, sweepIntervalMs: 250, batchSize: 50 },
     });
+  });
+
+  it('should name every bad retention variable, and give the module what it accepts', () => {
+    expect(() => loadEnv({ MISSIONS_RETENTION_FAILED_S: '1h', MISSIONS_RETENTION_BATCH: '0', MISSIONS_RETENTION_SWEEP_MS: '5' })).toThrow(
+      /MISSIONS_RETENTION_FAILED_S must be an integer from 0 to 3153600000, got "1h"[\s\S]*MISSIONS_RETENTION_SWEEP_MS[\s\S]*MISSIONS_RETENTION_BATCH/,
+    );
+    const options = missionsOptionsFromEnv(loadEnv({ MISSIONS_RETENTION_CANCELLED_S: '60' }));
+    expect(resolveMissionsOptions(options).retention).toEqual({ agesMs: { CANCELLED: 60_000 }, sweepIntervalMs: 1000, batchSize: 500, tenantsPerSweep: 100 });
+    expect(resolveMissionsOptions(missionsOptionsFromEnv(loadEnv({}))).retention).toBeNull();
   });
 
   it('should name every bad execution variable', () => {
@@ -208,6 +221,7 @@ describe(missionsOptionsFromEnv.name, () => {
       auth: { mode: 'jwt', secret: 'real', issuer: 'iss', audience: undefined },
       rateLimit: { points: 0, durationSeconds: 60 },
       execution: expect.objectContaining({ mode: 'bullmq', role: 'all' }),
+      retention: expect.objectContaining({ COMPLETED: undefined }),
     });
     expect(resolveMissionsOptions(sut).auth).toMatchObject({ mode: 'jwt', secret: 'real' });
   });

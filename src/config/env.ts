@@ -3,7 +3,9 @@ import { jwtVerificationFor } from 'missions';
 import { LOG_LEVELS } from '../logging/logger-params.js';
 import { allowListFrom } from '../metrics/metrics-access.guard.js';
 import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
-import type { MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRole } from 'missions';
+import type {
+  MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRetentionOptions, MissionsRole,
+} from 'missions';
 import { parseClusterNodes, type RedisClusterNode, type RedisConnectionConfig } from 'missions';
 
 /**
@@ -48,6 +50,8 @@ export interface AppEnv extends StoreEnv {
   /** With `role: worker`, the port of its `/health/*` probes; null: none. */
   workerHealthPort: number | null;
   execution: MissionsExecutionOptions;
+  /** Ages per finished status (absent: kept forever) and the sweeper's pace. */
+  retention: MissionsRetentionOptions;
 }
 
 const ROLES: readonly MissionsRole[] = ['api', 'worker', 'all'];
@@ -77,6 +81,19 @@ function executionSettings(raw: NodeJS.ProcessEnv, errors: string[]): { role: Mi
       recoveryGraceMs: integer(raw, 'MISSIONS_RECOVERY_GRACE_MS', 5000, [100, MAX], errors),
       recoveryIntervalMs: integer(raw, 'MISSIONS_RECOVERY_INTERVAL_MS', 1000, [50, MAX], errors),
     },
+  };
+}
+
+/** MISSIONS_RETENTION_<STATUS>_S: seconds a finished mission is kept; unset or 0 keeps it forever. */
+function retentionSettings(raw: NodeJS.ProcessEnv, errors: string[]): MissionsRetentionOptions {
+  const ageOf = (status: string): number | undefined =>
+    integer(raw, `MISSIONS_RETENTION_${status}_S`, 0, [0, 3_153_600_000], errors) || undefined;
+  return {
+    COMPLETED: ageOf('COMPLETED'),
+    FAILED: ageOf('FAILED'),
+    CANCELLED: ageOf('CANCELLED'),
+    sweepIntervalMs: integer(raw, 'MISSIONS_RETENTION_SWEEP_MS', 1000, [10, 3_600_000], errors),
+    batchSize: integer(raw, 'MISSIONS_RETENTION_BATCH', 500, [1, 100_000], errors),
   };
 }
 
@@ -241,12 +258,13 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   }
 
   const { role, execution } = executionSettings(raw, errors);
+  const retention = retentionSettings(raw, errors);
   const workerHealthPort = read(raw, 'WORKER_HEALTH_PORT') === undefined ? null : integer(raw, 'WORKER_HEALTH_PORT', 0, [1, 65535], errors);
 
   failOn(errors);
   return {
     ...store, port, jwt, usingDevSecret, demoStepMs, sseHeartbeatMs, nodeEnv,
-    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs, role, execution, workerHealthPort,
+    logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs, role, execution, workerHealthPort, retention,
     httpAdapter: httpAdapter as HttpAdapterName,
   };
 }
@@ -267,5 +285,6 @@ export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
     auth: { mode: 'jwt', ...env.jwt },
     rateLimit: env.rateLimit,
     execution: env.execution,
+    retention: env.retention,
   };
 }

@@ -1,15 +1,20 @@
 import { BadRequestException } from '@nestjs/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { requestBodyNestingProblem } from 'missions';
 
 type Done = (error: Error | null, body?: unknown) => void;
 
 // Express (body-parser) reads an empty JSON body as {} and a malformed one as Nest's 400;
 // Fastify would refuse the first, e.g. `POST /:id/status?mission_status=…` sent with
 // `Content-Type: application/json` and no body, which the contract accepts.
+// A body nested past the limit is refused from its text, before the slow parse (see http-setup.ts).
 function parseJsonLikeExpress(_request: unknown, body: Buffer, done: Done): void {
   if (body.length === 0) return done(null, {});
+  const text = body.toString('utf8');
+  const tooDeep = requestBodyNestingProblem(text);
+  if (tooDeep) return done(new BadRequestException([tooDeep]));
   try {
-    done(null, JSON.parse(body.toString('utf8')));
+    done(null, JSON.parse(text));
   } catch (error) {
     done(new BadRequestException((error as Error).message));
   }
@@ -27,7 +32,8 @@ function ignoreText(_request: unknown, _body: Buffer, done: Done): void {
  */
 export async function createFastifyAdapter(): Promise<FastifyAdapter> {
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-  const adapter = new FastifyAdapter();
+  // Express matches `/ui` and `/ui/` alike (non-strict routing); so does this, for the same routes.
+  const adapter = new FastifyAdapter({ routerOptions: { ignoreTrailingSlash: true } });
   adapter.useBodyParser('application/json', false, undefined, parseJsonLikeExpress);
   adapter.useBodyParser('text/plain', false, undefined, ignoreText);
   return adapter;

@@ -11,6 +11,9 @@ export interface ControllerRoute {
   handler: string;
 }
 
+// @nestjs/swagger's DECORATORS.API_EXCLUDE_CONTROLLER, set by @ApiExcludeController().
+const EXCLUDED_FROM_DOCS = 'swagger/apiExcludeController';
+
 const asArray = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : [value ?? '']);
 
 function joinPath(...parts: string[]): string {
@@ -19,15 +22,16 @@ function joinPath(...parts: string[]): string {
 }
 
 /**
- * Every route of every controller in the app, read from Nest's own routing metadata (the
- * app must import DiscoveryModule). What the router serves, independent of any Swagger decorator.
+ * Every route of every controller in the app but those marked @ApiExcludeController(), read from
+ * Nest's own routing metadata (the app must import DiscoveryModule). What the router serves, independent of any Swagger decorator.
  */
 export function controllerRoutes(app: INestApplicationContext): ControllerRoute[] {
   const scanner = new MetadataScanner();
   const routes: ControllerRoute[] = [];
   for (const wrapper of app.get(DiscoveryService).getControllers()) {
     const controller = wrapper.metatype as (new (...args: never[]) => object) | undefined;
-    if (!controller) continue;
+    // Deliberately not API (the dashboard's static page): @ApiExcludeController() says so.
+    if (!controller || Reflect.getMetadata(EXCLUDED_FROM_DOCS, controller)?.[0] === true) continue;
     const prototype = controller.prototype as Record<string, unknown>;
     for (const name of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name] as object;

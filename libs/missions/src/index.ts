@@ -14,11 +14,14 @@ export {
   type MissionsJwtOptions,
   type MissionsModuleOptions,
   type MissionsRedisClient,
+  type MissionsRetentionOptions,
   type MissionsRole,
   type RedisClusterNode,
   type RedisConnectionConfig,
   type ResolvedExecutionOptions,
   type ResolvedMissionsOptions,
+  type ResolvedRetentionOptions,
+  type FinishedStatus,
 } from './options/missions.options.js';
 export {
   InjectMissionExecutor,
@@ -33,6 +36,7 @@ export {
 
 // Programmatic use
 export { MissionsService, type CreateOutcome } from './core/missions.service.js';
+export { MissionRetentionSweeper, type SweepOutcome } from './core/mission-retention.sweeper.js';
 export type { CreateMissionInput, LogPage, MissionPage, MissionRef } from './domain/mission-commands.js';
 
 // Execution: handlers per mission type, and the executor seam
@@ -55,7 +59,7 @@ export { MISSION_STATUSES, LOG_LEVELS, isMissionStatus } from './domain/mission.
 export type { JsonObject, LogLevel, Mission, MissionLogEntry, MissionStats, MissionStatus } from './domain/mission.types.js';
 export { allowedSources, isTerminal, transitionAllowed } from './domain/mission-state.js';
 export { EVENT_SOURCE, MissionEventType, missionTarget } from './domain/mission-events.js';
-export type { EventActor, MissionEventEnvelope } from './domain/mission-events.js';
+export type { EventActor, MissionDeletionReason, MissionEventEnvelope } from './domain/mission-events.js';
 export type { Principal } from './domain/principal.js';
 
 // Auth
@@ -99,3 +103,10 @@ export { ErrorResponse } from './http/dto/error.response.js';
 // The rules a mission id must follow (what `POST /` accepts)
 export { MISSION_ID_PATTERN } from './http/dto/create-mission.dto.js';
 export { RESERVED_MISSION_IDS } from './http/dto/validators.js';
+
+// Input bounds, for a host's own body parser
+export { MAX_JSON_DEPTH, requestBodyNestingProblem } from './http/json-nesting.js';
+
+// The operator dashboard (optional: served only when a host imports the module)
+export { MissionsDashboardModule } from './dashboard/missions-dashboard.module.js';
+export type { MissionsDashboardOptions, DashboardClientConfig } from './dashboard/missions-dashboard.options.js';

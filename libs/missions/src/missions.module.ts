@@ -24,6 +24,8 @@ import { MissionsPublisher } from './events/missions.publisher.js';
 import { missionsRedisProvider, ownsRedisClient } from './store/missions-redis.provider.js';
 import { MissionsRepository } from './store/missions.repository.js';
 import { MissionsService } from './core/missions.service.js';
+import { MissionRetentionSweeper } from './core/mission-retention.sweeper.js';
+import { MissionRetentionRepository } from './store/mission-retention.repository.js';
 import type { MissionsRedisClient } from './store/redis-connection.js';
 import { MissionsRateLimitGuard } from './http/missions-rate-limit.guard.js';
 import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repository.js';
@@ -70,6 +72,8 @@ import { PrincipalRateLimitRepository } from './store/principal-rate-limit.repos
     ...executionProviders,
     MissionDispatchReconciler,
     MissionsService,
+    MissionRetentionRepository,
+    MissionRetentionSweeper,
     MissionEventsRepository,
     MissionEventHub,
     MissionEventStreamService,

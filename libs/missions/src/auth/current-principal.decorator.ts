@@ -1,5 +1,6 @@
-import { createParamDecorator, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Principal } from '../domain/principal.js';
+import { unauthorized } from './unauthorized.js';
 
 /**
  * The authenticated caller, as set on `request.user` by {@link MissionsAuthGuard}.
@@ -8,6 +9,6 @@ import type { Principal } from '../domain/principal.js';
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
   const user = context.switchToHttp().getRequest<{ user?: Principal }>().user;
   // Fail closed: a route wired without the guard must not run tenant-scoped code with no tenant.
-  if (!user) throw new UnauthorizedException();
+  if (!user) throw unauthorized();
   return user;
 });

@@ -47,17 +47,18 @@ async function createApp(auth: MissionsAuthOptions, hostUser?: unknown): Promise
 }
 
 const now = (): number => Math.floor(Date.now() / 1000);
-const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 // Signed by hand so jsonwebtoken's own sign-time checks cannot hide what verify would accept.
-function handSigned(header: object, payload: object, secret?: string): string {
+function handSigned(header: unknown, payload: unknown, secret?: string): string {
   const input = `${b64url(header)}.${b64url(payload)}`;
   return `${input}.${secret === undefined ? '' : createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
 const claims = { sub: 'alice', tenant_id: 'acme', app_id: 'my-app', roles: ['admin'] };
 const alice: Principal = { principal_id: 'alice', tenant_id: 'acme', app_id: 'my-app', roles: ['admin'] };
-const UNAUTHORIZED = { statusCode: 401, message: 'Unauthorized' };
+// The contract's 401: Nest's full error body, `error` included.
+const UNAUTHORIZED = { statusCode: 401, message: 'Unauthorized', error: 'Unauthorized' };
 
 describe(MissionsAuthGuard.name, () => {
   describe('jwt mode, HS256', () => {
@@ -118,6 +119,11 @@ describe(MissionsAuthGuard.name, () => {
       ['a wrong audience', () => sign({}, { audience: 'other' })],
       ['a numeric sub', () => handSigned({ alg: 'HS256', typ: 'JWT' }, { ...claims, sub: 42, iss: 'iss', aud: 'aud', exp: now() + 60 }, 's3cret')],
       ['roles not an array', () => sign({ roles: 'admin' })],
+      // jsonwebtoken read claims off a validly signed `null` and threw a TypeError: a 500.
+      ['a validly signed null payload', () => handSigned({ alg: 'HS256', typ: 'JWT' }, null, 's3cret')],
+      ['a validly signed array payload', () => handSigned({ alg: 'HS256', typ: 'JWT' }, [claims], 's3cret')],
+      ['a validly signed number payload', () => handSigned({ alg: 'HS256', typ: 'JWT' }, 42, 's3cret')],
+      ['a header that is not an object', () => handSigned(null, { ...claims, iss: 'iss', aud: 'aud', exp: now() + 60 }, 's3cret')],
     ])('should answer the standard 401 for %s', async (_name, token) => {
       const res = await get(token());
       expect(res.status).toBe(401);

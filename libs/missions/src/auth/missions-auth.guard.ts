@@ -1,4 +1,4 @@
-import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
@@ -7,6 +7,7 @@ import type { Principal } from '../domain/principal.js';
 import { isPrincipal } from './principal-from-claims.js';
 import { MISSIONS_PUBLIC_KEY } from './public.decorator.js';
 import { allowQueryToken, MISSIONS_QUERY_TOKEN_KEY } from './query-token.js';
+import { unauthorized } from './unauthorized.js';
 
 /**
  * Authenticates every missions route except those marked `@Public()`, and puts the caller's
@@ -28,9 +29,12 @@ export class MissionsAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
-    const principal = await this.resolvePrincipal(context);
+    const principal = await this.resolvePrincipal(context).catch((error: unknown) => {
+      // Passport's bare 401 lacks `error`: every 401 leaves with the contract's body.
+      throw error instanceof HttpException && error.getStatus() === HttpStatus.UNAUTHORIZED ? unauthorized() : error;
+    });
     // Checked here, not in each source, so an overridden resolvePrincipal is held to it too.
-    if (!isPrincipal(principal)) throw new UnauthorizedException();
+    if (!isPrincipal(principal)) throw unauthorized();
     this.getRequest(context).user = principal;
     return true;
   }

@@ -1,24 +1,34 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy, type IAuthGuard } from '@nestjs/passport';
 import { ExtractJwt, Strategy, type JwtFromRequestFunction, type SecretOrKeyProvider } from 'passport-jwt';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import { MissionsOptionsError, type ResolvedMissionsOptions } from '../options/missions.options.js';
 import { JwksKeyStore } from './jwks-key-store.js';
+import { jwtSegmentObject } from './jwt-segments.js';
 import { jwtVerificationFor, type JwtVerification } from './jwt-verification.js';
 import type { Principal } from '../domain/principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
 import { queryTokenAllowed } from './query-token.js';
+import { unauthorized } from './unauthorized.js';
 
 /** Passport name of the built-in strategy (passport's registry is process-wide). */
 export const MISSIONS_JWT_STRATEGY = 'missions-jwt';
 
 const fromQuery = ExtractJwt.fromUrlQueryParameter('access_token');
 
-/** The Bearer header, else `?access_token=` on routes marked `@AllowQueryToken()`. */
-export const extractMissionsJwt: JwtFromRequestFunction = ExtractJwt.fromExtractors([
+const fromHeaderOrQuery = ExtractJwt.fromExtractors([
   ExtractJwt.fromAuthHeaderAsBearerToken(),
   (request) => (queryTokenAllowed(request) ? fromQuery(request) : null),
 ]);
+
+/** The Bearer header, else `?access_token=` on routes marked `@AllowQueryToken()`; null when malformed. */
+export const extractMissionsJwt: JwtFromRequestFunction = (request) => {
+  const token = fromHeaderOrQuery(request);
+  // jsonwebtoken reads claims off whatever the payload decodes to and throws a TypeError (a 500)
+  // on a validly signed `null`: a token whose header or payload is not a JSON object is no token.
+  if (!token || !jwtSegmentObject(token, 0) || !jwtSegmentObject(token, 1)) return null;
+  return token;
+};
 
 /** Passport's guard for the strategy, which MissionsAuthGuard composes in 'jwt' mode. */
 export function createMissionsJwtGuard(): IAuthGuard {
@@ -48,7 +58,7 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
 
   validate(payload: unknown): Principal {
     const principal = principalFromClaims(payload);
-    if (!principal) throw new UnauthorizedException();
+    if (!principal) throw unauthorized();
     return principal;
   }
 }
@@ -62,20 +72,11 @@ function keySource(verification: JwtVerification): KeySource {
   const store = new JwksKeyStore({ ...verification.jwks, algorithms: verification.algorithms });
   return {
     secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: Error | null, key?: string) => void) => {
-      store.keyFor(headerOf(rawJwtToken)).then(
+      store.keyFor(jwtSegmentObject(rawJwtToken, 0) ?? {}).then(
         (pem) => done(null, pem),
         // passport-jwt turns an error here into 401.
         (error: Error) => done(error),
       );
     },
   };
-}
-
-function headerOf(token: string): { kid?: unknown; alg?: unknown } {
-  try {
-    const header: unknown = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
-    return typeof header === 'object' && header !== null ? header : {};
-  } catch {
-    return {};
-  }
 }

@@ -80,6 +80,25 @@ export class MissionsService {
     }
   }
 
+  /** Name search: missions whose lower-cased name starts with the lower-cased prefix, by that name then id. */
+  async search(principal: Principal, query: { namePrefix: string; limit: number; cursor?: string }): Promise<MissionPage> {
+    try {
+      return await this.repository.searchMissions({ tenantId: principal.tenant_id, ...query });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new BadRequestException(['cursor is not a valid cursor for this name_prefix']);
+      throw error;
+    }
+  }
+
+  /** Deletes a finished mission with its log and index entries; a PENDING or RUNNING one is a 409. */
+  async delete(principal: Principal, id: string): Promise<void> {
+    const [result] = await this.recorder.delete(principal.tenant_id, [{ missionId: id }], 'request', actorOf(principal));
+    if (result.kind === 'not_found') throw notFound();
+    if (result.kind === 'not_finished') {
+      throw new ConflictException(`Mission is ${result.status}; only COMPLETED, FAILED or CANCELLED missions can be deleted`);
+    }
+  }
+
   /** A legal change is applied once; repeating the current status is a no-op. */
   async changeStatus(principal: Principal, id: string, to: MissionStatus): Promise<Mission> {
     const result = await this.recorder.changeStatus(principal.tenant_id, id, to, actorOf(principal));

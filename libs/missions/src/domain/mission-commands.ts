@@ -64,6 +64,33 @@ export interface AppendLogCommand {
   events: MissionEventEnvelope[];
 }
 
+/** Deletes one mission of the tenant the repository is given (a batch never spans tenants). */
+export interface DeleteMissionCommand {
+  missionId: string;
+  at: number;
+  /**
+   * One per terminal status: the events to write if the mission is found in it (the caller
+   * does not know which; the script decides, as for a status change).
+   */
+  candidates: { status: MissionStatus; events: MissionEventEnvelope[] }[];
+  /** Retention only: delete only if the mission finished at or before this time (epoch ms). */
+  finishedBy?: number;
+}
+
+export type DeleteMissionResult =
+  | { kind: 'deleted'; status: MissionStatus; events: MissionEventEnvelope[] }
+  | { kind: 'not_finished'; status: MissionStatus }
+  | { kind: 'not_expired' }
+  | { kind: 'not_found' };
+
+/** Missions whose lower-cased name starts with the lower-cased `prefix`, by that name then id. */
+export interface SearchMissionsQuery {
+  tenantId: string | null;
+  namePrefix: string;
+  limit: number;
+  cursor?: string;
+}
+
 export interface ListMissionsQuery {
   tenantId: string | null;
   status?: MissionStatus;

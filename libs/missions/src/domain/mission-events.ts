@@ -6,6 +6,7 @@ export const MissionEventType = {
   Created: 'mission.created',
   StatusChanged: 'mission.status_changed',
   LogAppended: 'mission.log_appended',
+  Deleted: 'mission.deleted',
 } as const;
 export type MissionEventType = (typeof MissionEventType)[keyof typeof MissionEventType];
 
@@ -90,5 +91,23 @@ export function logAppendedEvent(
     log_level: entry.level,
     message: entry.message,
     appended_at: toSeconds(appendedAtMs),
+  }, actor);
+}
+
+/** Why a mission was deleted: a `DELETE` request, or the retention sweeper. */
+export type MissionDeletionReason = 'request' | 'retention';
+
+export function missionDeletedEvent(
+  missionId: string,
+  status: MissionStatus,
+  atMs: number,
+  reason: MissionDeletionReason,
+  actor: EventActor,
+): MissionEventEnvelope {
+  return envelope(MissionEventType.Deleted, missionTarget(missionId), atMs, {
+    mission_id: missionId,
+    status,
+    deleted_at: toSeconds(atMs),
+    reason,
   }, actor);
 }

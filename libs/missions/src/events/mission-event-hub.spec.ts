@@ -15,6 +15,8 @@ let options: ResolvedMissionsOptions;
 /** The real repository, whose blocking readers can be held between reads, as a slow process would be. */
 class HeldReadsRepository extends MissionEventsRepository {
   held = false;
+  /** Thrown by the next read that returns, as a dropped connection would. */
+  failNext?: Error;
   private release: () => void = () => undefined;
 
   override openBlockingReader(tenantId: string | null, connectionName: string): BlockingEventReader {
@@ -22,7 +24,11 @@ class HeldReadsRepository extends MissionEventsRepository {
     const readAfter = reader.readAfter.bind(reader);
     reader.readAfter = async (afterId, count, blockMs) => {
       if (this.held) await new Promise<void>((resolve) => (this.release = resolve));
-      return readAfter(afterId, count, blockMs);
+      const events = await readAfter(afterId, count, blockMs);
+      const failure = this.failNext;
+      this.failNext = undefined;
+      if (failure) throw failure;
+      return events;
     };
     return reader;
   }
@@ -103,6 +109,18 @@ describe(MissionEventHub.name, () => {
       repository.resume();
       await eventually(async () => listener.interrupted);
       expect(listener.received).toEqual(['1']);
+      expect(sut.activeReaders).toBe(0);
+    });
+
+    it("should interrupt every listener of the tenant when a read fails, so clients see the drop and resume", async () => {
+      const repository = new HeldReadsRepository(redis, options);
+      const sut = newHub(repository);
+      const [a, b] = [new RecordingListener(), new RecordingListener()];
+      await sut.subscribe('broken', a);
+      await sut.subscribe('broken', b);
+      repository.failNext = new Error('Connection is closed.');
+      await write(repository, 'broken', 1);
+      await eventually(async () => a.interrupted && b.interrupted);
       expect(sut.activeReaders).toBe(0);
     });
   });

@@ -19,7 +19,6 @@ export interface TenantEventListener {
 const READ_COUNT = 1000;
 // Bounded so the loop notices a vanished connection; the read is re-issued at once.
 const BLOCK_MS = 10_000;
-const RETRY_MS = [100, 500, 1000, 2000];
 
 /**
  * Fans a tenant's event stream out to every listener in this process: one XREAD BLOCK loop
@@ -112,11 +111,9 @@ class TenantFeed {
   }
 
   private async loop(): Promise<void> {
-    let failures = 0;
     while (!this.closed) {
       try {
         const events = await this.reader.readAfter(this.cursor, READ_COUNT, BLOCK_MS);
-        failures = 0;
         if (events.length === 0 || this.closed) continue;
         // Fell more than the stream's length behind: XREAD skipped what was trimmed, silently.
         if (trimmedPast(await this.info(), this.cursor)) return this.interruptAll();
@@ -124,8 +121,10 @@ class TenantFeed {
         for (const listener of [...this.listeners]) listener.receive(events);
       } catch (error) {
         if (this.closed) return;
-        this.logger.warn(`event stream read failed, retrying: ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]));
+        this.logger.warn(`event stream read failed, closing the tenant's streams: ${(error as Error).message}`);
+        // A stream that cannot deliver must not look live: its clients see the drop, and resume
+        // with their Last-Event-ID (answered 503 until Redis is back, then caught up).
+        return this.interruptAll();
       }
     }
   }

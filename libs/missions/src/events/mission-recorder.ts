@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { ChangeStatusResult, CreateMissionResult, TransitionCandidate } from '../domain/mission-commands.js';
+import type {
+  ChangeStatusResult, CreateMissionResult, DeleteMissionResult, TransitionCandidate,
+} from '../domain/mission-commands.js';
 import {
   logAppendedEvent,
   missionCreatedEvent,
+  missionDeletedEvent,
   statusChangedEvent,
   type EventActor,
+  type MissionDeletionReason,
 } from '../domain/mission-events.js';
-import { allowedSources } from '../domain/mission-state.js';
-import type { Mission, MissionLogEntry, MissionStatus } from '../domain/mission.types.js';
+import { allowedSources, isTerminal } from '../domain/mission-state.js';
+import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStatus } from '../domain/mission.types.js';
 import { MissionsPublisher } from './missions.publisher.js';
 import { MissionsRepository } from '../store/missions.repository.js';
 
@@ -65,6 +69,32 @@ export class MissionRecorder {
     const result = await this.repository.changeStatus({ tenantId, missionId, to, at, candidates });
     if (result.kind === 'changed') this.publisher.publish(result.events);
     return result;
+  }
+
+  /**
+   * Deletes finished missions of one tenant, each atomically with its `mission.deleted` event,
+   * and publishes the events of those actually deleted. `finishedBy` (retention) spares a
+   * mission that finished after it, e.g. one recreated under the same id since it was found.
+   */
+  async delete(
+    tenantId: string | null,
+    targets: { missionId: string; finishedBy?: number }[],
+    reason: MissionDeletionReason,
+    actor: EventActor,
+  ): Promise<DeleteMissionResult[]> {
+    const at = Date.now();
+    const commands = targets.map(({ missionId, finishedBy }) => ({
+      missionId,
+      at,
+      finishedBy,
+      candidates: MISSION_STATUSES.filter(isTerminal).map((status) => ({
+        status,
+        events: [missionDeletedEvent(missionId, status, at, reason, actor)],
+      })),
+    }));
+    const results = await this.repository.deleteMissions(tenantId, commands);
+    this.publisher.publish(results.flatMap((result) => (result.kind === 'deleted' ? result.events : [])));
+    return results;
   }
 
   /** Appends a log entry; false when the mission does not exist (nothing written). */

@@ -1,5 +1,4 @@
 import { Controller, Get, Headers, Logger, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
@@ -9,8 +8,10 @@ import { MissionEventStreamService, type OpenEventStream } from '../events/missi
 import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { InjectMissionsOptions } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
+import { rawResponse } from './raw-response.js';
 import { SseResponse } from './sse-response.js';
-import { StoreUnavailableFilter } from './store-unavailable.filter.js';
+import { MissionsExceptionFilter } from './missions-exception.filter.js';
+import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
 
 const EVENT_STREAM = {
   description: 'Server-Sent Events: `id:` stream entry id, `event:` envelope type (or `gap`), `data:` envelope JSON; `: ping` heartbeats.',
@@ -21,15 +22,17 @@ const ACCESS_TOKEN = { name: 'access_token', required: false, description: "The 
 
 /**
  * Live updates as Server-Sent Events. Registered before MissionsController, so the literal
- * `events` wins over its `GET :id`. Errors found before the stream starts (401, 400, 404)
+ * `events` wins over its `GET :id`. Errors found before the stream starts (401, 429, 400, 404)
  * answer as on every route; after that the status is sent and only events follow.
  */
 @ApiTags('missions')
 @ApiAuthenticated()
 // Mounted by missionsControllers() at the instance's own path.
 @Controller()
-@UseGuards(MissionsAuthGuard)
-@UseFilters(StoreUnavailableFilter)
+// Auth first: the rate limit is per principal. Opening a stream costs one request of the
+// budget, like any other; the events it then carries cost nothing.
+@UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
+@UseFilters(MissionsExceptionFilter)
 @AllowQueryToken()
 export class MissionsEventsController {
   private readonly logger = new Logger(MissionsEventsController.name);
@@ -79,12 +82,4 @@ export class MissionsEventsController {
       sse.end();
     });
   }
-}
-
-/** Express hands out the Node response itself, Fastify a reply wrapping it as `raw`. */
-function rawResponse(response: unknown): ServerResponse {
-  const reply = response as { raw?: ServerResponse; hijack?: () => void };
-  if (reply.raw === undefined) return response as ServerResponse;
-  reply.hijack?.();
-  return reply.raw;
 }

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import { ErrorResponse } from './dto/error.response.js';
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 422;
+type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 422 | 429;
 
 const DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Invalid input: `message` names every offending field.',
@@ -11,6 +11,7 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
   409: 'Conflict with the current state.',
   413: 'Request body larger than the server accepts.',
   422: 'Unprocessable.',
+  429: "Over the caller's request budget, when a rate limit is configured: retry after `Retry-After` seconds.",
 };
 
 /**
@@ -26,7 +27,10 @@ export function ApiErrors(...errors: (ErrorStatus | [ErrorStatus, string])[]): M
   );
 }
 
-/** The route needs `Authorization: Bearer <JWT>` (scheme `bearer`) and answers 401 without it. */
+/**
+ * The route needs `Authorization: Bearer <JWT>` (scheme `bearer`) and answers 401 without it;
+ * each call, opening an event stream included, costs one request of the caller's rate limit.
+ */
 export function ApiAuthenticated(): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiBearerAuth(), ApiErrors(401));
+  return applyDecorators(ApiBearerAuth(), ApiErrors(401, 429));
 }

@@ -1,9 +1,9 @@
 import {
-  BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res,
-  UseFilters, UseGuards, UsePipes, ValidationPipe,
+  BadRequestException, Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res,
+  UseFilters, UseGuards, UsePipes,
 } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags,
+  ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { MissionsAuthGuard } from '../auth/missions-auth.guard.js';
@@ -21,8 +21,9 @@ import { ReadLogQuery } from './dto/read-log.query.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 import { ApiAuthenticated, ApiErrors } from './missions.api-docs.js';
 import { MissionsRateLimitGuard } from './missions-rate-limit.guard.js';
+import { MissionsValidationPipe } from './missions-validation.pipe.js';
 import { MissionsService } from '../core/missions.service.js';
-import { StoreUnavailableFilter } from './store-unavailable.filter.js';
+import { MissionsExceptionFilter } from './missions-exception.filter.js';
 
 const ACCEPTED: AcceptedResponse = { status: 'accepted' };
 
@@ -35,8 +36,8 @@ const ACCEPTED: AcceptedResponse = { status: 'accepted' };
 @Controller()
 // Auth first: the rate limit is per principal.
 @UseGuards(MissionsAuthGuard, MissionsRateLimitGuard)
-@UseFilters(StoreUnavailableFilter)
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+@UseFilters(MissionsExceptionFilter)
+@UsePipes(MissionsValidationPipe)
 export class MissionsController {
   constructor(private readonly missions: MissionsService) {}
 
@@ -58,12 +59,22 @@ export class MissionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List the caller's tenant's missions, newest first" })
+  @ApiOperation({
+    summary: "List the caller's tenant's missions, newest first, or search them by name prefix",
+    description: 'With `name_prefix`: ordered by the lower-cased name, then id, ascending; O(log N + page).',
+  })
   @ApiAuthenticated()
   @ApiOkResponse({ type: MissionListResponse })
-  @ApiErrors([400, 'Unknown status, limit out of range or not an integer, or an unreadable cursor.'])
+  @ApiErrors([400, 'Unknown status, limit out of range or not an integer, a name_prefix not of 1-200 characters or '
+    + 'given with status, or a cursor that is unreadable or from the other kind of listing.'])
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListMissionsQuery): Promise<MissionListResponse> {
-    const page = await this.missions.list(principal, query);
+    const { name_prefix: namePrefix, status, limit, cursor } = query;
+    if (namePrefix !== undefined && status !== undefined) {
+      throw new BadRequestException(['name_prefix cannot be combined with status']);
+    }
+    const page = namePrefix === undefined
+      ? await this.missions.list(principal, { status, limit, cursor })
+      : await this.missions.search(principal, { namePrefix, limit, cursor });
     return { missions: page.missions.map(MissionResponse.from), next_cursor: page.nextCursor };
   }
 
@@ -105,6 +116,19 @@ export class MissionsController {
   @ApiErrors(404)
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<MissionResponse> {
     return MissionResponse.from(await this.missions.get(principal, id));
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Delete a finished mission with its log and index entries',
+    description: 'COMPLETED, FAILED or CANCELLED only, in one atomic step; emits `mission.deleted` (reason `request`).',
+  })
+  @ApiAuthenticated()
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiErrors(404, [409, 'The mission is PENDING or RUNNING.'])
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.missions.delete(principal, id);
   }
 
   @Post(':id/status')

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { MissionsOptionsError, resolveMissionsOptions, type MissionsExecutionOptions, type MissionsModuleOptions } from './missions.options.js';
+import {
+  MissionsOptionsError, resolveMissionsOptions, type MissionsExecutionOptions, type MissionsModuleOptions, type MissionsRetentionOptions,
+} from './missions.options.js';
 
 const base: MissionsModuleOptions = { auth: { mode: 'host' } };
 const resolveExecution = (execution?: MissionsExecutionOptions) => resolveMissionsOptions({ ...base, execution });
@@ -77,6 +79,35 @@ describe(resolveMissionsOptions.name, () => {
       [{ missingHandler: 'ignore' }, 'execution.missingHandler'],
     ])('should refuse %p naming %s', (execution, name) => {
       const sut = () => resolveExecution(execution as MissionsExecutionOptions);
+      expect(sut).toThrow(MissionsOptionsError);
+      expect(sut).toThrow(name);
+    });
+  });
+
+  describe('retention', () => {
+    it('should be off by default and with no age given', () => {
+      expect(resolveMissionsOptions(base).retention).toBeNull();
+      expect(resolveMissionsOptions({ ...base, retention: { batchSize: 10 } }).retention).toBeNull();
+    });
+
+    it('should keep ages per status in ms, with the documented defaults', () => {
+      expect(resolveMissionsOptions({ ...base, retention: { COMPLETED: 86_400, CANCELLED: 60 } }).retention).toEqual({
+        agesMs: { COMPLETED: 86_400_000, CANCELLED: 60_000 }, sweepIntervalMs: 1000, batchSize: 500, tenantsPerSweep: 100,
+      });
+      expect(resolveMissionsOptions({ ...base, retention: { FAILED: 1, sweepIntervalMs: 50, batchSize: 3, tenantsPerSweep: 2 } }).retention)
+        .toEqual({ agesMs: { FAILED: 1000 }, sweepIntervalMs: 50, batchSize: 3, tenantsPerSweep: 2 });
+    });
+
+    it.each([
+      [{ COMPLETED: 0 }, 'retention.COMPLETED'],
+      [{ FAILED: 1.5 }, 'retention.FAILED'],
+      [{ CANCELLED: 4e9 }, 'retention.CANCELLED'],
+      [{ COMPLETED: 60, batchSize: 0 }, 'retention.batchSize'],
+      [{ COMPLETED: 60, sweepIntervalMs: 1 }, 'retention.sweepIntervalMs'],
+      [{ COMPLETED: 60, tenantsPerSweep: -1 }, 'retention.tenantsPerSweep'],
+      [{ PENDING: 60 }, 'retention has unknown keys PENDING'],
+    ])('should refuse %p naming %s', (retention, name) => {
+      const sut = () => resolveMissionsOptions({ ...base, retention: retention as MissionsRetentionOptions });
       expect(sut).toThrow(MissionsOptionsError);
       expect(sut).toThrow(name);
     });

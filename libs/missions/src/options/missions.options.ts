@@ -89,6 +89,30 @@ export interface MissionsExecutionOptions {
   missingHandler?: 'fail' | 'demo';
 }
 
+/** The statuses a mission ends in; only missions in one of them can be deleted. */
+export type FinishedStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+/**
+ * Deletes finished missions once they are older than an age per status (counted from when they
+ * finished), the same way `DELETE /api/missions/{id}` does, with `reason: "retention"`. A
+ * status without an age is kept forever; with no age at all retention is off (the default).
+ * Every process with retention on sweeps; they share the work through Redis.
+ */
+export interface MissionsRetentionOptions {
+  /** Seconds a COMPLETED mission is kept. */
+  COMPLETED?: number;
+  /** Seconds a FAILED mission is kept. */
+  FAILED?: number;
+  /** Seconds a CANCELLED mission is kept. */
+  CANCELLED?: number;
+  /** Pause between two sweeps of this process, in ms. Default 1000. */
+  sweepIntervalMs?: number;
+  /** Most missions one sweep deletes. Default 500. */
+  batchSize?: number;
+  /** Most tenants one sweep looks at. Default 100. */
+  tenantsPerSweep?: number;
+}
+
 /** Options of {@link MissionsModule.forRoot} / `forRootAsync`. */
 export interface MissionsModuleOptions {
   /**
@@ -116,6 +140,15 @@ export interface MissionsModuleOptions {
    */
   rateLimit?: { points: number; durationSeconds: number };
   execution?: MissionsExecutionOptions;
+  retention?: MissionsRetentionOptions;
+}
+
+export interface ResolvedRetentionOptions {
+  /** Age per finished status, in ms; a status left out is kept forever. */
+  agesMs: Partial<Record<FinishedStatus, number>>;
+  sweepIntervalMs: number;
+  batchSize: number;
+  tenantsPerSweep: number;
 }
 
 export type ResolvedExecutionOptions = Required<MissionsExecutionOptions>;
@@ -131,6 +164,8 @@ export interface ResolvedMissionsOptions {
   /** null when rate limiting is off. */
   rateLimit: { points: number; durationSeconds: number } | null;
   execution: ResolvedExecutionOptions;
+  /** null when retention is off (no age set). */
+  retention: ResolvedRetentionOptions | null;
 }
 
 export class MissionsOptionsError extends Error {
@@ -217,6 +252,31 @@ function checkRateLimit(rateLimit: MissionsModuleOptions['rateLimit']): Resolved
   return { points: required('points'), durationSeconds: required('durationSeconds') };
 }
 
+const FINISHED_STATUSES: readonly FinishedStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+/** 100 years. */
+const MAX_RETENTION_SECONDS = 3_153_600_000;
+
+function checkRetention(retention: MissionsRetentionOptions = {}): ResolvedRetentionOptions | null {
+  const agesMs: Partial<Record<FinishedStatus, number>> = {};
+  for (const status of FINISHED_STATUSES) {
+    const age = retention[status];
+    if (age === undefined) continue;
+    if (!Number.isInteger(age) || age < 1 || age > MAX_RETENTION_SECONDS) {
+      throw new MissionsOptionsError(`retention.${status} must be whole seconds from 1 to ${MAX_RETENTION_SECONDS}, got ${String(age)}; leave it out to keep such missions.`);
+    }
+    agesMs[status] = age * 1000;
+  }
+  const unknown = Object.keys(retention).filter((k) => ![...FINISHED_STATUSES, 'sweepIntervalMs', 'batchSize', 'tenantsPerSweep'].includes(k));
+  if (unknown.length > 0) throw new MissionsOptionsError(`retention has unknown keys ${unknown.join(', ')}: ages are per COMPLETED, FAILED or CANCELLED.`);
+  const resolved = {
+    agesMs,
+    sweepIntervalMs: positiveInt('retention.sweepIntervalMs', retention.sweepIntervalMs, 1000, 10),
+    batchSize: positiveInt('retention.batchSize', retention.batchSize, 500),
+    tenantsPerSweep: positiveInt('retention.tenantsPerSweep', retention.tenantsPerSweep, 100),
+  };
+  return Object.keys(agesMs).length === 0 ? null : resolved;
+}
+
 /** Validates options once at boot; throws a {@link MissionsOptionsError} naming the bad setting. */
 export function resolveMissionsOptions(options: MissionsModuleOptions): ResolvedMissionsOptions {
   const keyPrefix = options.keyPrefix ?? 'missions:';
@@ -233,5 +293,6 @@ export function resolveMissionsOptions(options: MissionsModuleOptions): Resolved
     sseHeartbeatMs: positiveInt('sseHeartbeatMs', options.sseHeartbeatMs, 15_000),
     rateLimit: checkRateLimit(options.rateLimit),
     execution: checkExecution(options.execution),
+    retention: checkRetention(options.retention),
   };
 }

@@ -6,7 +6,7 @@ import type { Mission, MissionLogEntry } from '../domain/mission.types.js';
 import { resolveMissionsOptions } from '../options/missions.options.js';
 import { MissionDispatchRepository } from './mission-dispatch.repository.js';
 import { MissionImportRepository, type ImportedMission } from './mission-import.repository.js';
-import { indexMember, missionKeys, nameIndexMember } from './mission-keys.js';
+import { indexMember, missionKeys, nameIndexMember, retentionTenantsKey, tenantTag } from './mission-keys.js';
 import { MissionsRepository } from './missions.repository.js';
 import type { MissionsRedisClient } from './redis-connection.js';
 
@@ -52,6 +52,9 @@ describe(MissionImportRepository.name, () => {
       expect(await redis.zscore(keys.all, member)).toBe('0');
       expect(await redis.zscore(keys.byStatus('FAILED'), member)).toBe('0');
       expect(await redis.zscore(keys.byName, nameIndexMember('ÉLAN Deploy', id))).toBe('0');
+      // Finished: in its status's retention index since its last change, its tenant known to the sweeper.
+      expect(await redis.zscore(keys.finishedIn('FAILED'), id)).toBe(String(one.mission.updatedAt));
+      expect(await redis.zscore(retentionTenantsKey(prefix), tenantTag(tenant))).not.toBeNull();
       expect(await missions.stats(tenant)).toEqual({
         total: 1, byStatus: { PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 1, CANCELLED: 0 }, lastUpdated: one.mission.updatedAt,
       });
@@ -89,6 +92,15 @@ describe(MissionImportRepository.name, () => {
       await expect(sut.write(tenant, [imported(tenant), imported('other')])).rejects.toThrow(RangeError);
       expect((await sut.counts(tenant)).indexed.all).toBe(0);
     });
+  });
+
+  it('should keep a PENDING mission out of the retention indexes', async () => {
+    const tenant = `t-${randomUUID()}`;
+    const one = imported(tenant, { status: 'PENDING' });
+    await sut.write(tenant, [one]);
+    const keys = missionKeys(prefix, tenant);
+    for (const status of ['COMPLETED', 'FAILED', 'CANCELLED'] as const) expect(await redis.zcard(keys.finishedIn(status))).toBe(0);
+    expect(await redis.zscore(retentionTenantsKey(prefix), tenantTag(tenant))).toBeNull();
   });
 
   describe('present', () => {

@@ -1,4 +1,6 @@
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStats, type MissionStatus } from '../domain/mission.types.js';
+import { isTerminal } from '../domain/mission-state.js';
+import { FinishedTenantsRegistry } from './finished-tenants.registry.js';
 import { defineScripts } from './lua-scripts.js';
 import { indexMember, missionKeys, nameIndexMember, type MissionKeys } from './mission-keys.js';
 import { missionToFields, serializeLogEntry, statsFromRecord, type RedisRecord } from './mission-record.js';
@@ -20,7 +22,8 @@ export interface TenantCounts {
 }
 
 interface ImportScripts {
-  missionsImport(...keysAndArgs: string[]): Promise<0 | 1>;
+  /** Variable key count (the retention index is for finished missions only), so the count comes first. */
+  missionsImport(numberOfKeys: number, ...keysAndArgs: string[]): Promise<0 | 1>;
 }
 
 /**
@@ -31,12 +34,14 @@ interface ImportScripts {
  */
 export class MissionImportRepository {
   private readonly scripts: ImportScripts;
+  private readonly finishedTenants: FinishedTenantsRegistry;
 
   constructor(
     private readonly redis: MissionsRedisClient,
     private readonly keyPrefix: string,
   ) {
-    this.scripts = defineScripts<ImportScripts>(redis, { missionsImport: { file: 'import-mission.lua', numberOfKeys: 6 } });
+    this.scripts = defineScripts<ImportScripts>(redis, { missionsImport: { file: 'import-mission.lua' } });
+    this.finishedTenants = new FinishedTenantsRegistry(redis, keyPrefix);
   }
 
   /** Whether each id names a mission of the tenant already, in the order given. */
@@ -53,13 +58,19 @@ export class MissionImportRepository {
     if (missions.length === 0) return [];
     const keys = this.keysFor(tenantId);
     const pipeline = this.redis.pipeline() as unknown as ImportScripts & { exec: () => Promise<[Error | null, unknown][] | null> };
+    const stray = missions.find(({ mission }) => mission.tenantId !== tenantId);
+    if (stray) throw new RangeError(`mission ${stray.mission.id} belongs to tenant ${stray.mission.tenantId}, not ${tenantId}`);
+    // Registered before any of its missions is finished, as change-status does, so the retention
+    // sweeper finds the tenant. Unlike there, a failure stops the batch: the run is re-run anyway.
+    if (missions.some(({ mission }) => isTerminal(mission.status))) await this.finishedTenants.register(tenantId);
     for (const { mission, log } of missions) {
-      if (mission.tenantId !== tenantId) throw new RangeError(`mission ${mission.id} belongs to tenant ${mission.tenantId}, not ${tenantId}`);
+      const scriptKeys = [keys.mission(mission.id), keys.all, keys.byStatus(mission.status), keys.stats, keys.log(mission.id), keys.byName];
+      if (isTerminal(mission.status)) scriptKeys.push(keys.finishedIn(mission.status));
       const fields = missionToFields(mission);
       void pipeline.missionsImport(
-        keys.mission(mission.id), keys.all, keys.byStatus(mission.status), keys.stats, keys.log(mission.id), keys.byName,
+        scriptKeys.length, ...scriptKeys,
         indexMember(mission.createdAt, mission.id), mission.status, String(mission.updatedAt), nameIndexMember(mission.name, mission.id),
-        String(fields.length / 2), ...fields, ...log.map(serializeLogEntry),
+        mission.id, String(fields.length / 2), ...fields, ...log.map(serializeLogEntry),
       );
     }
     return (await exec(pipeline)).map((written) => (written === 1 ? 'imported' : 'already_present'));

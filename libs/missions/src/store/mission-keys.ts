@@ -12,10 +12,12 @@ export interface MissionKeys {
   log(id: string): string;
   idempotency(idempotencyKey: string): string;
   readonly events: string;
-  /** RUNNING missions, scored by when to check them for a job or a live owner (change-status.lua). */
-  readonly dispatch: string;
   /** Name search index: scores all 0, members {@link nameIndexMember}, so they sort by bytes. */
   readonly byName: string;
+  /** Retention index of a terminal status: member = mission id, score = when it got there (epoch ms). */
+  finishedIn(status: MissionStatus): string;
+  /** RUNNING missions, scored by when to check them for a job or a live owner (change-status.lua). */
+  readonly dispatch: string;
 }
 
 /**
@@ -40,10 +42,19 @@ export function missionKeys(prefix: string, tenantId: string | null): MissionKey
     // Hashed so a client-chosen key of any content and length becomes a fixed-size key name.
     idempotency: (key) => `${base}idem:${createHash('sha256').update(key, 'utf8').digest('hex')}`,
     events: `${base}events`,
-    dispatch: `${base}dispatch`,
     byName: `${base}ix:name`,
+    finishedIn: (status) => `${base}ix:f:${status}`,
+    dispatch: `${base}dispatch`,
   };
 }
+
+/**
+ * The tenants that have (or had) finished missions, as a sorted set: member = tenant tag,
+ * score = when the retention sweeper should next look at the tenant (epoch ms). It lives in a
+ * slot of its own (`{retention}` can never be a tenant's tag), so nothing writes it together
+ * with a tenant's keys: on a cluster no script spans two slots.
+ */
+export const retentionTenantsKey = (prefix: string): string => `${prefix}{retention}:tenants`;
 
 /**
  * The member of a mission in the name index: the JavaScript lower case of its name, NUL, its
@@ -53,6 +64,9 @@ export function missionKeys(prefix: string, tenantId: string | null): MissionKey
 export function nameIndexMember(name: string, id: string): string {
   return `${name.toLowerCase()}\u0000${id}`;
 }
+
+/** The id of a name index member: ids never hold NUL, names may, so the last NUL is the separator. */
+export const missionIdOfNameMember = (member: string): string => member.slice(member.lastIndexOf('\u0000') + 1);
 
 /** Epoch ms up to 999999999999999 (year ~33658) fit the fixed width that makes lex order numeric. */
 const CREATED_MS_WIDTH = 15;
@@ -68,4 +82,9 @@ export function indexMember(createdMs: number, id: string): string {
   return `${String(createdMs).padStart(CREATED_MS_WIDTH, '0')}:${id}`;
 }
 
-export const INDEX_MEMBER_PATTERN = /^\d{15}:[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const MISSION_ID = '[A-Za-z0-9][A-Za-z0-9._:-]{0,127}';
+
+export const INDEX_MEMBER_PATTERN = new RegExp(`^\\d{15}:${MISSION_ID}$`);
+
+/** Any name (NUL included), NUL, an id: what {@link nameIndexMember} builds. */
+export const NAME_MEMBER_PATTERN = new RegExp(`^[^]*\\u0000${MISSION_ID}$`);

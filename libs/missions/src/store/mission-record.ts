@@ -1,6 +1,6 @@
 import { InvalidCursorError } from '../errors/invalid-cursor.error.js';
 import type { MissionEventEnvelope } from '../domain/mission-events.js';
-import { INDEX_MEMBER_PATTERN } from './mission-keys.js';
+import { INDEX_MEMBER_PATTERN, NAME_MEMBER_PATTERN } from './mission-keys.js';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStats, type MissionStatus } from '../domain/mission.types.js';
 
 /**
@@ -102,6 +102,28 @@ export function decodeCursor(cursor: string): string {
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(cursor)) throw new InvalidCursorError();
   const member = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!INDEX_MEMBER_PATTERN.test(member) || encodeCursor(member) !== cursor) throw new InvalidCursorError();
+  return member;
+}
+
+/**
+ * A name search cursor: `n.` and the base64url of the last member shown. The dot is outside
+ * base64url's alphabet, so the listing refuses a search cursor and the search a listing one.
+ */
+export function encodeNameCursor(member: string): string {
+  return `n.${encodeCursor(member)}`;
+}
+
+/**
+ * The member after which the next page starts. It must start with `lowerPrefix`: a cursor of
+ * another search would otherwise open a range over names that do not match.
+ */
+export function decodeNameCursor(cursor: string, lowerPrefix: string): string {
+  const encoded = cursor.startsWith('n.') ? cursor.slice(2) : '';
+  // A lower-cased name of 200 UTF-16 units is at most 600 UTF-8 bytes: with NUL and an id, < 1000 characters.
+  if (!/^[A-Za-z0-9_-]{1,1000}$/.test(encoded)) throw new InvalidCursorError();
+  const member = Buffer.from(encoded, 'base64url').toString('utf8');
+  const valid = NAME_MEMBER_PATTERN.test(member) && member.startsWith(lowerPrefix) && encodeCursor(member) === encoded;
+  if (!valid) throw new InvalidCursorError();
   return member;
 }
 

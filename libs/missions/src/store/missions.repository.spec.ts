@@ -1,17 +1,16 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Command } from 'ioredis';
+import {
+  changeCommand, createCommand, hashTag, newMission, newTenant, repositoryOn as repositoryAt, traced,
+} from '../../../../test/support/mission-fixtures.js';
 import { connectTestRedis, deleteKeys } from '../../../../test/support/redis-test-keys.js';
 import { InvalidCursorError } from '../errors/invalid-cursor.error.js';
-import type { ChangeStatusCommand, ChangeStatusResult, CreateMissionCommand } from '../domain/mission-commands.js';
-import { logAppendedEvent, missionCreatedEvent, statusChangedEvent, type MissionEventEnvelope } from '../domain/mission-events.js';
-import { allowedSources } from '../domain/mission-state.js';
+import type { ChangeStatusResult } from '../domain/mission-commands.js';
+import { logAppendedEvent, missionDeletedEvent, type MissionEventEnvelope } from '../domain/mission-events.js';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStatus } from '../domain/mission.types.js';
-import { resolveMissionsOptions } from '../options/missions.options.js';
-import { MissionDispatchRepository } from './mission-dispatch.repository.js';
 import { MissionsRepository } from './missions.repository.js';
-import { masterNodes, type MissionsRedisClient } from './redis-connection.js';
+import type { MissionsRedisClient } from './redis-connection.js';
 
 // Real Redis, one random prefix per run: the spec never touches keys it did not create.
 const prefix = `test:repo:${randomUUID()}:`;
@@ -25,39 +24,8 @@ const connect = async (): Promise<MissionsRedisClient> => {
   clients.push(client);
   return client;
 };
-const repositoryOn = (client: MissionsRedisClient, keyPrefix = prefix, eventStreamMaxLen?: number): MissionsRepository => {
-  const options = resolveMissionsOptions({ keyPrefix, eventStreamMaxLen, auth: { mode: 'host' }, redis: { client } });
-  return new MissionsRepository(client, options, new MissionDispatchRepository(client, options));
-};
-const newTenant = (): string => `tenant-${randomUUID()}`;
-
-let clock = 1_703_001_234_567;
-function newMission(tenantId: string | null, overrides: Partial<Mission> = {}): Mission {
-  const createdAt = overrides.createdAt ?? (clock += 1000);
-  return {
-    id: randomUUID(), name: 'Deploy v2.0', description: 'Deploy new version', data: { env: 'production' },
-    status: 'PENDING', createdAt, updatedAt: createdAt, tenantId, createdBy: 'user-42', version: 1, ...overrides,
-  };
-}
-
-function createCommand(mission: Mission, idempotency?: CreateMissionCommand['idempotency']): CreateMissionCommand {
-  const actor = { tenantId: mission.tenantId, principalId: mission.createdBy };
-  const log: MissionLogEntry = {
-    timestamp: mission.createdAt / 1000, level: 'info', message: 'Mission created',
-    data: { name: mission.name, description: mission.description },
-  };
-  const events = [missionCreatedEvent(mission, actor), logAppendedEvent(mission.id, log, mission.createdAt, actor)];
-  return { mission, log, events, idempotency };
-}
-
-function changeCommand(tenantId: string | null, missionId: string, to: MissionStatus, at = (clock += 1000)): ChangeStatusCommand {
-  const actor = { tenantId, principalId: 'user-42' };
-  const candidates = allowedSources(to).map((from) => {
-    const log: MissionLogEntry = { timestamp: at / 1000, level: 'info', message: 'Mission status changed', data: { from, to } };
-    return { from, log, events: [statusChangedEvent(missionId, from, to, at, actor), logAppendedEvent(missionId, log, at, actor)] };
-  });
-  return { tenantId, missionId, to, at, candidates };
-}
+const repositoryOn = (client: MissionsRedisClient, keyPrefix = prefix, eventStreamMaxLen?: number): MissionsRepository =>
+  repositoryAt(client, keyPrefix, eventStreamMaxLen);
 
 async function created(tenantId: string | null, overrides: Partial<Mission> = {}, repository = sut): Promise<Mission> {
   const mission = newMission(tenantId, overrides);
@@ -74,47 +42,6 @@ async function streamEntries(tenantId: string | null, missionId: string) {
 
 const logLength = (tenantId: string | null, id: string) => redis.llen(sut.keysFor(tenantId).log(id));
 const indexMembers = (key: string) => redis.zrange(key, '0', '-1');
-
-/**
- * Round trips, measured honestly: ioredis writes a lone command, or a whole pipeline / MULTI
- * block, to the socket in ONE write, and a later write within the same operation can only
- * follow an awaited reply or another command. So socket writes >= round trips, and "1 write"
- * proves one round trip. The client must be idle otherwise (it is: these tests run serially)
- * and not auto-pipelining (the default). Commands are recorded too, to see what was sent.
- */
-async function traced<T>(client: MissionsRedisClient, run: () => Promise<T>) {
-  // On a cluster, every master's socket: a write to any of them is a round trip.
-  const sockets = masterNodes(client).map((node) => node.stream as unknown as { write: (...args: unknown[]) => boolean });
-  const send = client.sendCommand;
-  const trace = { writes: 0, commands: [] as { name: string; keys: string[] }[] };
-  for (const socket of sockets) {
-    const write = socket.write;
-    socket.write = function (this: unknown, ...args: unknown[]) {
-      trace.writes += 1;
-      return write.apply(this, args);
-    };
-  }
-  client.sendCommand = function (this: MissionsRedisClient, command: Command, ...rest: unknown[]) {
-    const sent = (send as (...a: unknown[]) => unknown).call(this, command, ...rest);
-    // Read after sending: ioredis turns a script's EVALSHA into EVAL on a fresh connection.
-    trace.commands.push({ name: command.name, keys: command.getKeys().map(String) });
-    return sent;
-  } as MissionsRedisClient['sendCommand'];
-  try {
-    const result = await run();
-    return { result, ...trace };
-  } finally {
-    for (const socket of sockets) delete (socket as Partial<typeof socket>).write;
-    delete (client as Partial<MissionsRedisClient>).sendCommand;
-  }
-}
-
-/** The slot-determining part of a key, as Redis Cluster computes it. */
-function hashTag(key: string): string {
-  const open = key.indexOf('{');
-  const close = key.indexOf('}', open + 1);
-  return open === -1 || close === -1 || close === open + 1 ? key : key.slice(open + 1, close);
-}
 
 function mulberry32(seed: number): () => number {
   return () => {
@@ -154,6 +81,7 @@ describe(MissionsRepository.name, () => {
       const member = `${String(mission.createdAt).padStart(15, '0')}:${mission.id}`;
       expect(await indexMembers(keys.all)).toEqual([member]);
       expect(await indexMembers(keys.byStatus('PENDING'))).toEqual([member]);
+      expect(await indexMembers(keys.byName)).toEqual([`deploy v2.0\u0000${mission.id}`]);
       expect(await redis.hgetall(keys.stats)).toEqual({ total: '1', PENDING: '1', last_updated_ms: String(mission.createdAt) });
       expect(await redis.lrange(keys.log(mission.id), 0, -1)).toEqual([
         JSON.stringify({ timestamp: mission.createdAt / 1000, level: 'info', message: 'Mission created', data: { name: mission.name, description: null } }),
@@ -575,6 +503,9 @@ describe(MissionsRepository.name, () => {
   describe('Redis usage', () => {
     const tenant = 'rt}{:tenant';
     let mission: Mission;
+    const finished: Mission[] = [];
+    const deleteCommand = (missionId: string) => ({ missionId, at: Date.now(), candidates: (['COMPLETED', 'FAILED', 'CANCELLED'] as const)
+      .map((status) => ({ status, events: [missionDeletedEvent(missionId, status, Date.now(), 'request', { tenantId: tenant, principalId: null })] })) });
     const operations: [string, number, () => Promise<unknown>][] = [
       ['createMission', 1, () => sut.createMission(createCommand(newMission(tenant)))],
       ['createMission with an Idempotency-Key', 1, () => sut.createMission(createCommand(newMission(tenant), { key: randomUUID(), fingerprint: 'f', ttlSeconds: 5 }))],
@@ -587,11 +518,19 @@ describe(MissionsRepository.name, () => {
       ['stats', 1, () => sut.stats(tenant)],
       ['listMissions', 2, () => sut.listMissions({ tenantId: tenant, limit: 2 })],
       ['listMissions by status', 2, () => sut.listMissions({ tenantId: tenant, status: 'RUNNING', limit: 2 })],
+      ['searchMissions', 2, () => sut.searchMissions({ tenantId: tenant, namePrefix: 'DEPLOY', limit: 2 })],
+      // A read for the name index member, then the script.
+      ['deleteMissions', 2, () => sut.deleteMissions(tenant, [deleteCommand(finished.pop()!.id)])],
+      ['deleteMissions of a batch', 2, () => sut.deleteMissions(tenant, [deleteCommand(finished.pop()!.id), deleteCommand(finished.pop()!.id)])],
     ];
 
     beforeAll(async () => {
       mission = await created(tenant);
       await created(tenant);
+      for (let i = 0; i < 9; i += 1) {
+        finished.push(await created(tenant));
+        await sut.changeStatus(changeCommand(tenant, finished[i].id, 'CANCELLED'));
+      }
       // Warm up: the first run of a script on a connection is sent as EVAL.
       for (const [, , run] of operations) await run();
     });
@@ -622,6 +561,7 @@ describe(MissionsRepository.name, () => {
     });
 
     it('should run the scripts by SHA once loaded', async () => {
+      // The tenant was registered for retention by the CANCELLED moves above, and is not again for a while.
       const { commands } = await traced(redis, () => sut.changeStatus(changeCommand(tenant, mission.id, 'COMPLETED')));
       expect(commands.map((c) => c.name)).toEqual(['evalsha']);
     });

@@ -6,14 +6,24 @@ import type {
   ChangeStatusResult,
   CreateMissionCommand,
   CreateMissionResult,
+  DeleteMissionCommand,
+  DeleteMissionResult,
   ListMissionsQuery,
   LogPage,
   MissionPage,
+  SearchMissionsQuery,
 } from '../domain/mission-commands.js';
-import { indexMember, missionKeys, type MissionKeys } from './mission-keys.js';
+import { isTerminal } from '../domain/mission-state.js';
+import { FinishedTenantsRegistry } from './finished-tenants.registry.js';
+import {
+  defineMissionsScripts, deleteArgs, deleteResult, scriptsOf, unwrap, type DeleteReply, type MissionsScripts,
+} from './missions-scripts.js';
+import { indexMember, missionIdOfNameMember, missionKeys, nameIndexMember, type MissionKeys } from './mission-keys.js';
 import {
   decodeCursor,
+  decodeNameCursor,
   encodeCursor,
+  encodeNameCursor,
   eventArgs,
   missionFromRecord,
   missionIdOfMember,
@@ -26,38 +36,21 @@ import {
   statsFromRecord,
   type RedisRecord,
 } from './mission-record.js';
-import { MISSION_STATUSES, type Mission, type MissionStats, type MissionStatus } from '../domain/mission.types.js';
+import { MISSION_STATUSES, type Mission, type MissionStats } from '../domain/mission.types.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
 import type { MissionsRedisClient } from './redis-connection.js';
 import { storeRoundTrip } from './redis-store-errors.js';
 import { MissionDispatchRepository } from './mission-dispatch.repository.js';
-import { defineScripts, type ScriptFile } from './lua-scripts.js';
 
-type CreateReply = ['created'] | ['id_taken'] | ['idempotent', string];
-type ChangeStatusReply =
-  | ['not_found']
-  | ['unchanged' | 'conflict', string[]]
-  | ['changed', MissionStatus, string[]];
-
-/** The commands defineCommand adds to the client; ioredis cannot type them itself. */
-interface MissionsScripts {
-  /** Variable key count (the idempotency key is optional), so the count comes first. */
-  missionsCreate(numberOfKeys: number, ...keysAndArgs: string[]): Promise<CreateReply>;
-  missionsChangeStatus(...keysAndArgs: string[]): Promise<ChangeStatusReply>;
-  missionsAppendLog(...keysAndArgs: string[]): Promise<0 | 1>;
-}
-
-const SCRIPTS: Record<keyof MissionsScripts, ScriptFile> = {
-  missionsCreate: { file: 'create-mission.lua' },
-  missionsChangeStatus: { file: 'change-status.lua', numberOfKeys: 5 + MISSION_STATUSES.length },
-  missionsAppendLog: { file: 'append-log.lua', numberOfKeys: 3 },
-};
+/** A mission recreated under the same id between a delete's read and its script is read again, this often. */
+const DELETE_ATTEMPTS = 3;
 
 /** The only place that speaks Redis. Every write is one Lua script, hence one atomic step and one round trip. */
 @Injectable()
 export class MissionsRepository {
   private readonly scripts: MissionsScripts;
+  private readonly finishedTenants: FinishedTenantsRegistry;
 
   constructor(
     @InjectMissionsRedis() private readonly redis: MissionsRedisClient,
@@ -65,7 +58,8 @@ export class MissionsRepository {
     private readonly dispatch: MissionDispatchRepository,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {
-    this.scripts = defineScripts<MissionsScripts>(redis, SCRIPTS);
+    this.scripts = defineMissionsScripts(redis);
+    this.finishedTenants = new FinishedTenantsRegistry(redis, options.keyPrefix);
   }
 
   /** The tenant's key layout, for specs and benchmarks that inspect Redis directly. */
@@ -76,7 +70,7 @@ export class MissionsRepository {
   async createMission({ mission, log, events, idempotency }: CreateMissionCommand): Promise<CreateMissionResult> {
     const keys = this.keysFor(mission.tenantId);
     const scriptKeys = [
-      keys.mission(mission.id), keys.all, keys.byStatus(mission.status), keys.stats, keys.log(mission.id), keys.events,
+      keys.mission(mission.id), keys.all, keys.byStatus(mission.status), keys.stats, keys.log(mission.id), keys.events, keys.byName,
     ];
     if (idempotency) scriptKeys.push(keys.idempotency(idempotency.key));
     const fields = missionToFields(mission);
@@ -86,7 +80,7 @@ export class MissionsRepository {
       serializeLogEntry(log), this.streamMaxLen, mission.id,
       idempotency ? String(idempotency.ttlSeconds) : '',
       idempotency ? serializeIdempotencyRecord(idempotency.fingerprint, mission) : '',
-      String(fields.length / 2), ...fields, ...eventArgs(events),
+      nameIndexMember(mission.name, mission.id), String(fields.length / 2), ...fields, ...eventArgs(events),
     ));
     if (reply[0] !== 'idempotent') return reply[0] === 'created' ? { kind: 'created', mission } : { kind: 'id_taken' };
     const remembered = parseIdempotencyRecord(reply[1]);
@@ -101,24 +95,35 @@ export class MissionsRepository {
 
   /** @throws InvalidCursorError for a cursor this service did not issue. */
   async listMissions({ tenantId, status, limit, cursor }: ListMissionsQuery): Promise<MissionPage> {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    checkLimit(limit);
     const keys = this.keysFor(tenantId);
     const from = cursor === undefined ? '+' : `(${decodeCursor(cursor)}`;
     // One member past the page says whether there is a next one, without a count.
     const members = await this.send('list', () =>
       this.redis.zrange(status ? keys.byStatus(status) : keys.all, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, limit + 1));
     const page = members.slice(0, limit);
-    const nextCursor = members.length > limit ? encodeCursor(page[page.length - 1]) : null;
-    if (page.length === 0) return { missions: [], nextCursor };
-
-    const pipeline = this.redis.pipeline();
-    for (const member of page) pipeline.hgetall(keys.mission(missionIdOfMember(member)));
-    const records = (await this.send('list', async () => unwrap(await pipeline.exec()))) as RedisRecord[];
-    const missions = records
-      .map(missionFromRecord)
+    const missions = await this.readMissions('list', keys, page.map(missionIdOfMember));
+    return {
       // The index read and the hash reads are two steps: a mission may have moved on in between.
-      .filter((mission): mission is Mission => mission !== null && (!status || mission.status === status));
-    return { missions, nextCursor };
+      missions: missions.filter((mission) => !status || mission.status === status),
+      nextCursor: members.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  /** @throws InvalidCursorError for a cursor this service did not issue for this prefix. */
+  async searchMissions({ tenantId, namePrefix, limit, cursor }: SearchMissionsQuery): Promise<MissionPage> {
+    checkLimit(limit);
+    const keys = this.keysFor(tenantId);
+    const lower = namePrefix.toLowerCase();
+    const from = cursor === undefined ? `[${lower}` : `(${decodeNameCursor(cursor, lower)}`;
+    // UTF-8 never holds the byte 0xFF: every member that starts with `lower` sorts below lower + 0xFF.
+    const to = Buffer.concat([Buffer.from(`(${lower}`, 'utf8'), Buffer.from([0xff])]);
+    const members = await this.send('search', () => this.redis.zrange(keys.byName, from, to, 'BYLEX', 'LIMIT', 0, limit + 1));
+    const page = members.slice(0, limit);
+    return {
+      missions: await this.readMissions('search', keys, page.map(missionIdOfNameMember)),
+      nextCursor: members.length > limit ? encodeNameCursor(page[page.length - 1]) : null,
+    };
   }
 
   /**
@@ -130,8 +135,18 @@ export class MissionsRepository {
     const keys = this.keysFor(tenantId);
     const due = at + this.options.execution.recoveryGraceMs;
     if (to === 'RUNNING') await this.dispatch.registerTenant(tenantId, due, at);
-    const reply = await this.send('change_status', () => this.scripts.missionsChangeStatus(
+    const scriptKeys = [
       keys.mission(missionId), keys.stats, keys.log(missionId), keys.events, ...MISSION_STATUSES.map(keys.byStatus), keys.dispatch,
+    ];
+    if (isTerminal(to)) {
+      scriptKeys.push(keys.finishedIn(to));
+      // Best effort: on a cluster the registry lives on another master, whose outage must not stop
+      // this tenant's missions from finishing. A failed registration is not remembered, so the
+      // tenant's next finish tries again; the store error is still reported.
+      await this.send('register_finished_tenant', () => this.finishedTenants.register(tenantId, at)).catch(() => undefined);
+    }
+    const reply = await this.send('change_status', () => this.scripts.missionsChangeStatus(
+      scriptKeys.length, ...scriptKeys,
       to, String(at), this.streamMaxLen, missionId, ...MISSION_STATUSES,
       String(candidates.length), String(due),
       ...candidates.flatMap((c) => {
@@ -144,6 +159,36 @@ export class MissionsRepository {
     const [, from, flat] = reply;
     const applied = candidates.find((c) => c.from === from);
     return { kind: 'changed', mission: missionFromFlat(flat), from, events: applied?.events ?? [] };
+  }
+
+  /**
+   * Deletes finished missions of one tenant, each in one atomic script, all of them in two
+   * round trips (a read of what the name index member needs, then the scripts, pipelined).
+   */
+  async deleteMissions(tenantId: string | null, commands: DeleteMissionCommand[]): Promise<DeleteMissionResult[]> {
+    const keys = this.keysFor(tenantId);
+    const results: DeleteMissionResult[] = [];
+    let pending = commands.map((_, i) => i);
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > DELETE_ATTEMPTS) throw new Error(`Missions ${pending.map((i) => commands[i].missionId).join(', ')} kept changing while being deleted.`);
+      const read = this.redis.pipeline();
+      for (const i of pending) read.hmget(keys.mission(commands[i].missionId), 'name', 'created_ms');
+      const stored = (await this.send('delete', async () => unwrap(await read.exec()))) as (string | null)[][];
+      const write = this.redis.pipeline();
+      const sent = pending.filter((i, n) => {
+        const [name, createdMs] = stored[n];
+        if (name === null || createdMs === null) results[i] = { kind: 'not_found' };
+        else scriptsOf(write).missionsDelete(...deleteArgs(keys, commands[i], name, createdMs, this.streamMaxLen));
+        return name !== null && createdMs !== null;
+      });
+      const replies = sent.length === 0 ? [] : (await this.send('delete', async () => unwrap(await write.exec()))) as DeleteReply[];
+      pending = sent.filter((i, n) => {
+        const reply = replies[n];
+        if (reply[0] !== 'stale') results[i] = deleteResult(reply, commands[i]);
+        return reply[0] === 'stale';
+      });
+    }
+    return results;
   }
 
   /** false, with nothing written, when the mission does not exist. */
@@ -173,6 +218,15 @@ export class MissionsRepository {
     return statsFromRecord(await this.send('stats', () => this.redis.hgetall(this.keysFor(tenantId).stats)));
   }
 
+  /** The missions of `ids` that still exist, in that order. */
+  private async readMissions(operation: string, keys: MissionKeys, ids: string[]): Promise<Mission[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.mission(id));
+    const records = (await this.send(operation, async () => unwrap(await pipeline.exec()))) as RedisRecord[];
+    return records.map(missionFromRecord).filter((mission): mission is Mission => mission !== null);
+  }
+
   private send<T>(operation: string, command: () => Promise<T>): Promise<T> {
     return storeRoundTrip(operation, command, this.emitter);
   }
@@ -182,16 +236,11 @@ export class MissionsRepository {
   }
 }
 
+function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+}
+
 function missionFromFlat(flat: string[]): Mission {
   // The script read the hash it just checked, so it exists.
   return missionFromRecord(recordFromFlat(flat)) as Mission;
-}
-
-/** Pipeline and MULTI replies carry one error slot per command; surface the first. */
-function unwrap(replies: [Error | null, unknown][] | null): unknown[] {
-  if (replies === null) throw new Error('Redis transaction was aborted.');
-  return replies.map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
 }

@@ -16,7 +16,7 @@ export class AppendLogDto {
 
   // Present means it must be an object: null is refused, unlike @IsOptional's default.
   @ApiPropertyOptional({
-    type: 'object', additionalProperties: true, description: 'A JSON object of at most 16 KiB serialized.', example: { disk: '/var' },
+    type: 'object', additionalProperties: true, description: 'A JSON object of at most 16 KiB serialized, nested at most 64 levels (`{}` is 1), kept exactly as sent.', example: { disk: '/var' },
   })
   @ValidateIf((_, value) => value !== undefined)
   @IsJsonObjectOfAtMost(16 * 1024)

@@ -29,7 +29,7 @@ export class CreateMissionDto {
 
   // Present means it must be an object: null is refused, unlike @IsOptional's default.
   @ApiPropertyOptional({
-    type: 'object', additionalProperties: true, description: 'A JSON object of at most 64 KiB serialized; default `{}`.', example: { env: 'production' },
+    type: 'object', additionalProperties: true, description: 'A JSON object of at most 64 KiB serialized, nested at most 64 levels (`{}` is 1), kept exactly as sent; default `{}`.', example: { env: 'production' },
   })
   @ValidateIf((_, value) => value !== undefined)
   @IsJsonObjectOfAtMost(64 * 1024)

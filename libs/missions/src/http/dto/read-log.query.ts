@@ -1,21 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { DecimalInteger } from './validators.js';
+
+/** A Redis list holds at most 2^32 - 1 entries: a larger offset can only be past the end. */
+export const MAX_LOG_OFFSET = 2 ** 32 - 1;
 
 /** Query of `GET /api/missions/{id}/log`. */
 export class ReadLogQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_LOG_OFFSET, default: 0 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @DecimalInteger(0, MAX_LOG_OFFSET)
   offset: number = 0;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10_000, default: 1000 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @DecimalInteger(1, 10_000)
   limit: number = 1000;
 }

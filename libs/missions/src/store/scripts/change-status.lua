@@ -4,7 +4,8 @@
 -- The tenant's dispatch set holds every RUNNING mission, due when it must be checked for a
 -- job or a live owner; writing it here, with the status, is what lets a crash between this
 -- commit and the enqueue lose nothing (MissionDispatchReconciler drains it).
--- KEYS: 1 mission, 2 stats, 3 log, 4 events, 5..9 the status indexes of ARGV[5..9], 10 dispatch
+-- KEYS: 1 mission, 2 stats, 3 log, 4 events, 5..9 the status indexes of ARGV[5..9], 10 dispatch,
+--       11 the retention index of the target status (only when the target is terminal)
 -- ARGV: 1 target status, 2 at (epoch ms), 3 stream MAXLEN, 4 mission id, 5..9 status names,
 --       10 candidate count, 11 dispatch due (epoch ms) when entering RUNNING, then per candidate:
 --       from, log entry count, log entries JSON, event count, (event type, envelope JSON) pairs
@@ -34,6 +35,9 @@ for _ = 1, tonumber(ARGV[10]) do
     redis.call('HINCRBY', KEYS[1], 'version', 1)
     redis.call('ZREM', index[from], member)
     redis.call('ZADD', index[to], 0, member)
+    if KEYS[11] then
+      redis.call('ZADD', KEYS[11], ARGV[2], ARGV[4])
+    end
     redis.call('HINCRBY', KEYS[2], from, -1)
     redis.call('HINCRBY', KEYS[2], to, 1)
     redis.call('HSET', KEYS[2], 'last_updated_ms', ARGV[2])
