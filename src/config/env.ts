@@ -6,7 +6,7 @@ import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/met
 import type {
   MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRetentionOptions, MissionsRole,
 } from 'missions';
-import { parseClusterNodes, type RedisClusterNode } from 'missions';
+import { parseClusterNodes, type RedisClusterNode, type RedisConnectionConfig } from 'missions';
 
 /**
  * Signs and verifies tokens when no key is configured outside production, so `npm start` and
@@ -14,18 +14,22 @@ import { parseClusterNodes, type RedisClusterNode } from 'missions';
  */
 export const DEV_JWT_SECRET = 'missions-dev-secret-not-for-production';
 
-export interface AppEnv {
-  port: number;
+/** Where the service's store is: what a tool working on it (npm run import:seed) reads too. */
+export interface StoreEnv {
   redisUrl: string;
   /** Set from REDIS_CLUSTER_NODES: the module then uses a Redis Cluster instead of `redisUrl`. */
   redisClusterNodes?: RedisClusterNode[];
   /** Bound on every Redis command of the missions client, in ms. */
   redisCommandTimeoutMs: number;
+  keyPrefix: string;
+}
+
+export interface AppEnv extends StoreEnv {
+  port: number;
   /** Exactly one of `secret` / `publicKey` / `jwksUri` is set. */
   jwt: MissionsJwtOptions;
   /** True when `jwt.secret` is {@link DEV_JWT_SECRET}: main.ts should warn. */
   usingDevSecret: boolean;
-  keyPrefix: string;
   demoStepMs: number;
   sseHeartbeatMs: number;
   nodeEnv: string;
@@ -202,18 +206,38 @@ function metricsSettings(raw: NodeJS.ProcessEnv, errors: string[]): MetricsModul
   return { token: read(raw, 'METRICS_TOKEN'), allow };
 }
 
-/** Reads and validates the standalone service's environment; throws one Error naming every bad variable. */
-export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
-  const errors: string[] = [];
-  const nodeEnv = read(raw, 'NODE_ENV') ?? 'development';
-  const port = integer(raw, 'PORT', 3000, [1, 65535], errors);
+function storeSettings(raw: NodeJS.ProcessEnv, errors: string[]): StoreEnv {
   const redisUrl = read(raw, 'REDIS_URL') ?? 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl)) {
     // The URL may carry a password: show it without the userinfo part.
     errors.push(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@')}".`);
   }
-  const redisClusterNodes = clusterNodes(raw, errors);
-  const redisCommandTimeoutMs = integer(raw, 'REDIS_COMMAND_TIMEOUT_MS', 500, [1, 60_000], errors);
+  return {
+    redisUrl,
+    redisClusterNodes: clusterNodes(raw, errors),
+    redisCommandTimeoutMs: integer(raw, 'REDIS_COMMAND_TIMEOUT_MS', 500, [1, 60_000], errors),
+    keyPrefix: read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:',
+  };
+}
+
+function failOn(errors: string[]): void {
+  if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+}
+
+/** The store part of the environment alone (Redis and key prefix); throws one Error naming every bad variable. */
+export function loadStoreEnv(raw: NodeJS.ProcessEnv): StoreEnv {
+  const errors: string[] = [];
+  const store = storeSettings(raw, errors);
+  failOn(errors);
+  return store;
+}
+
+/** Reads and validates the standalone service's environment; throws one Error naming every bad variable. */
+export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
+  const errors: string[] = [];
+  const nodeEnv = read(raw, 'NODE_ENV') ?? 'development';
+  const port = integer(raw, 'PORT', 3000, [1, 65535], errors);
+  const store = storeSettings(raw, errors);
   const demoStepMs = integer(raw, 'MISSIONS_DEMO_STEP_MS', 1000, [0, Number.MAX_SAFE_INTEGER], errors);
   const sseHeartbeatMs = integer(raw, 'MISSIONS_SSE_HEARTBEAT_MS', 15_000, [1, 3_600_000], errors);
   const { jwt, usingDevSecret } = jwtSettings(raw, nodeEnv, errors);
@@ -237,20 +261,24 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
   const retention = retentionSettings(raw, errors);
   const workerHealthPort = read(raw, 'WORKER_HEALTH_PORT') === undefined ? null : integer(raw, 'WORKER_HEALTH_PORT', 0, [1, 65535], errors);
 
-  if (errors.length > 0) throw new Error(`Invalid environment:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-  const keyPrefix = read(raw, 'MISSIONS_KEY_PREFIX') ?? 'missions:';
+  failOn(errors);
   return {
-    port, redisUrl, redisClusterNodes, redisCommandTimeoutMs, jwt, usingDevSecret, keyPrefix, demoStepMs, sseHeartbeatMs, nodeEnv,
+    ...store, port, jwt, usingDevSecret, demoStepMs, sseHeartbeatMs, nodeEnv,
     logLevel, bodyLimitBytes, corsOrigins: cors, metrics, rateLimit, shutdownGraceMs, role, execution, workerHealthPort, retention,
     httpAdapter: httpAdapter as HttpAdapterName,
   };
 }
 
+/** One Redis or a Cluster, each command bounded by REDIS_COMMAND_TIMEOUT_MS. */
+export function redisConfigFromEnv(env: StoreEnv): RedisConnectionConfig {
+  return env.redisClusterNodes
+    ? { cluster: { nodes: env.redisClusterNodes, options: { redisOptions: { commandTimeout: env.redisCommandTimeoutMs } } } }
+    : { url: env.redisUrl, options: { commandTimeout: env.redisCommandTimeoutMs } };
+}
+
 export function missionsOptionsFromEnv(env: AppEnv): MissionsModuleOptions {
   return {
-    redis: env.redisClusterNodes
-      ? { cluster: { nodes: env.redisClusterNodes, options: { redisOptions: { commandTimeout: env.redisCommandTimeoutMs } } } }
-      : { url: env.redisUrl, options: { commandTimeout: env.redisCommandTimeoutMs } },
+    redis: redisConfigFromEnv(env),
     keyPrefix: env.keyPrefix,
     demoStepMs: env.demoStepMs,
     sseHeartbeatMs: env.sseHeartbeatMs,

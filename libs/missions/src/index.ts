@@ -73,7 +73,15 @@ export { jwtVerificationFor, JWT_CLOCK_TOLERANCE_SECONDS, type JwtAlgorithm, typ
 // Store: health and error reporting a host can wire into its own probes and metrics
 export { MissionsHealthRepository } from './store/missions-health.repository.js';
 export { MISSIONS_STORE_ERROR_EVENT, type MissionsStoreErrorEvent } from './store/redis-store-errors.js';
-export { parseClusterNodes } from './store/redis-connection.js';
+export { createRedisConnection, parseClusterNodes, untilReady } from './store/redis-connection.js';
+
+// Store: bringing missions over from another store (the service's `npm run import:seed`)
+export {
+  MissionImportRepository,
+  type ImportedMission,
+  type MissionImportOutcome,
+  type TenantCounts,
+} from './store/mission-import.repository.js';
 
 // Named errors
 export { InvalidCursorError } from './errors/invalid-cursor.error.js';
@@ -91,6 +99,10 @@ export {
   MissionStatsResponse,
 } from './http/dto/mission.response.js';
 export { ErrorResponse } from './http/dto/error.response.js';
+
+// The rules a mission id must follow (what `POST /` accepts)
+export { MISSION_ID_PATTERN } from './http/dto/create-mission.dto.js';
+export { RESERVED_MISSION_IDS } from './http/dto/validators.js';
 
 // Input bounds, for a host's own body parser
 export { MAX_JSON_DEPTH, requestBodyNestingProblem } from './http/json-nesting.js';
