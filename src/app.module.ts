@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { LoggerModule } from 'nestjs-pino';
 import { loadEnv, missionsOptionsFromEnv, type AppEnv } from './config/env.js';
 import { HealthModule } from './health/health.module.js';
-import { loggerParams } from './logging/logger-params.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { wantsPrettyLogs } from './logging/service-logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MissionsDashboardModule, MissionsModule } from 'missions';
 import { DEV_TOKEN_ROUTE, devTokensEnabled } from './dev-token/dev-token.controller.js';
@@ -18,9 +18,12 @@ export const appEnv = registerAs('app', (): AppEnv => loadEnv(process.env));
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, load: [appEnv] }),
-    LoggerModule.forRootAsync({
+    LoggingModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService) => loggerParams(config.getOrThrow<AppEnv>('app').logLevel),
+      useFactory: (config: ConfigService) => {
+        const { logLevel, nodeEnv } = config.getOrThrow<AppEnv>('app');
+        return { level: logLevel, pretty: wantsPrettyLogs(nodeEnv) };
+      },
     }),
     EventEmitterModule.forRoot(),
     MissionsModule.forRootAsync({

@@ -4,20 +4,20 @@ import { Logger, type INestApplication, type INestApplicationContext } from '@ne
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import type { AppEnv, HttpAdapterName } from './config/env.js';
+import type { AppEnv } from './config/env.js';
 import { loadEnv } from './config/env.js';
 import { serveWorkerHealth } from './health/worker-health-server.js';
 import { createFastifyAdapter } from './http/fastify-adapter.js';
 import { configureHttp } from './http/http-setup.js';
-import { useSecurityHeaders } from './http/security-headers.js';
+import { AppLogger } from './logging/app-logger.js';
 import { setupOpenApi } from './openapi.js';
 
 const logger = new Logger('Bootstrap');
 
 function prepare(app: INestApplicationContext): AppEnv {
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(app.get(AppLogger));
   // SIGTERM/SIGINT run the shutdown hooks: executors and workers drain, Redis connections close.
   app.enableShutdownHooks();
   const env = app.get(ConfigService).getOrThrow<AppEnv>('app');
@@ -28,9 +28,9 @@ function prepare(app: INestApplicationContext): AppEnv {
 }
 
 // Boot messages wait for the JSON logger rather than going out in Nest's own format.
-async function createHttpApp(adapter: HttpAdapterName): Promise<INestApplication> {
-  if (adapter === 'express') return NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
-  return NestFactory.create(AppModule, await createFastifyAdapter(), { bufferLogs: true });
+async function createHttpApp(env: AppEnv): Promise<INestApplication> {
+  if (env.httpAdapter === 'express') return NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  return NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(env.bodyLimitBytes), { bufferLogs: true });
 }
 
 async function bootstrap(): Promise<void> {
@@ -46,17 +46,10 @@ async function bootstrap(): Promise<void> {
     logger.log(`Missions worker running, ${probes} (concurrency ${env.execution.concurrency})`);
     return;
   }
-  const app = await createHttpApp(early.httpAdapter);
+  const app = await createHttpApp(early);
   const env = prepare(app);
-  if (env.httpAdapter === 'express') {
-    configureHttp(app as NestExpressApplication, env);
-    setupOpenApi(app);
-  } else {
-    // The Fastify option exists to measure it (BENCHMARKS.md); the rest of the hardening is
-    // Express's, and Swagger UI on Fastify would need @fastify/static (openapi.json is committed either way).
-    useSecurityHeaders(app);
-    logger.warn('HTTP_ADAPTER=fastify is experimental: CORS_ORIGINS, MISSIONS_BODY_LIMIT and /api/docs are Express-only.');
-  }
+  configureHttp(app, env);
+  setupOpenApi(app);
   // Fastify listens on localhost only unless told otherwise; Express listens on every interface.
   await (env.httpAdapter === 'fastify' ? app.listen(env.port, '0.0.0.0') : app.listen(env.port));
   logger.log(`Missions listening on http://localhost:${env.port}/api/missions (role ${env.role}, ${env.httpAdapter})`);

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import request from 'supertest';
 import { loadEnv } from '../src/config/env.js';
-import { configureHttp } from '../src/http/http-setup.js';
 import { checkProperty, jestTimeout, reportFuzzCounts, type FuzzBudget } from './support/fuzz.js';
 import { anyString, jsonObject, jsonValue } from './support/fuzz-json.js';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
@@ -34,7 +33,7 @@ describe('Fuzz: malformed requests at every route', () => {
 
   beforeAll(async () => {
     const env = loadEnv({});
-    t = await startMissionsApp('fuzz-inputs', { demoStepMs: 1 }, [], (app) => configureHttp(app, { bodyLimitBytes: env.bodyLimitBytes, corsOrigins: [] }));
+    t = await startMissionsApp('fuzz-inputs', { demoStepMs: 1 }, [], { bodyLimitBytes: env.bodyLimitBytes, corsOrigins: [] });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
     missionId = (await request(t.app.getHttpServer()).post('/api/missions').set('Authorization', `Bearer ${jwt}`).send({ id: 'known', name: 'k' }).expect(201)).body.id;

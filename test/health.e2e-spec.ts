@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { HealthModule } from '../src/health/health.module.js';
 import { MissionsModule } from '../libs/missions/src/missions.module.js';
-import { eventually } from './support/missions-app.js';
+import { createApp, eventually } from './support/missions-app.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { uniquePrefix } from './support/redis-test-keys.js';
 import { TEST_SECRET } from './support/tokens.js';
@@ -37,8 +37,7 @@ async function startApp(redisUrl: string, extraImports: unknown[] = []): Promise
       ...(extraImports as []),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
+  const app = await createApp(moduleRef, { appOptions: { logger: false } });
   // Not ready until its Redis connection is: that is what readiness is for.
   await eventually(async () => (await request(app.getHttpServer()).get('/health/ready')).status === 200);
   return app;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { configureHttp } from '../src/http/http-setup.js';
 import { startMissionsApp, type MissionsTestApp } from './support/missions-app.js';
 import { rawRequest } from './support/raw-http.js';
 import { token } from './support/tokens.js';
@@ -23,7 +22,7 @@ describe('HTTP the parser cannot read', () => {
   let port: number;
 
   beforeAll(async () => {
-    t = await startMissionsApp('malformed-http', {}, [], (app) => configureHttp(app, { bodyLimitBytes: 262_144, corsOrigins: [] }));
+    t = await startMissionsApp('malformed-http', {}, [], { bodyLimitBytes: 262_144, corsOrigins: [] });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });

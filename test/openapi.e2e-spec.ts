@@ -11,6 +11,7 @@ import { AppModule } from '../src/app.module.js';
 import { MissionsModule } from '../libs/missions/src/missions.module.js';
 import { buildOpenApiDocument, serializeOpenApi, setupOpenApi } from '../src/openapi.js';
 import { controllerRoutes, type ControllerRoute } from './support/controller-routes.js';
+import { createApp } from './support/missions-app.js';
 import { testRedisUrl, uniquePrefix } from './support/redis-test-keys.js';
 
 const COMMITTED = new URL('../openapi.json', import.meta.url);
@@ -26,10 +27,13 @@ describe('OpenAPI document', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule, DiscoveryModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    document = buildOpenApiDocument(app);
-    setupOpenApi(app, document);
-    await app.init();
+    app = await createApp(moduleRef, {
+      appOptions: { logger: false },
+      beforeInit: (created) => {
+        document = buildOpenApiDocument(created);
+        setupOpenApi(created, document);
+      },
+    });
     routes = controllerRoutes(app);
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { builtMain } from './support/built-service.js';
-import { eventually } from './support/missions-app.js';
+import { eventually, testHttpAdapter } from './support/missions-app.js';
 import { freePort, refusesConnections } from './support/ports.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { uniquePrefix } from './support/redis-test-keys.js';
@@ -27,7 +27,7 @@ describe('The built service on SIGTERM', () => {
     service = spawn(process.execPath, [build.main], {
       env: {
         PATH: process.env.PATH, PORT: String(port), REDIS_URL: redis.url, JWT_SECRET: TEST_SECRET,
-        MISSIONS_KEY_PREFIX: prefix, MISSIONS_DEMO_STEP_MS: '1000', NODE_ENV: 'test',
+        MISSIONS_KEY_PREFIX: prefix, MISSIONS_DEMO_STEP_MS: '1000', NODE_ENV: 'test', HTTP_ADAPTER: testHttpAdapter(),
       },
       stdio: 'ignore',
     });

@@ -32,23 +32,25 @@ export async function hammer(server, route, { seconds, connections }) {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function once(url, headers, timeoutMs) {
+function once(url, headers, timeoutMs, { method = 'GET', body } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const req = request(url, { agent, headers, timeout: timeoutMs }, (res) => {
+    const req = request(url, { agent, method, headers, timeout: timeoutMs }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
-/** One GET, timed; throws unless it answers 2xx. */
-export async function timeOne(url, authorization) {
-  const { status, ms } = await once(url, { authorization }, 60_000);
-  if (status < 200 || status >= 300) throw new Error(`GET ${url} answered ${status}`);
+/** One GET (or `body` POSTed as JSON), timed; throws unless it answers 2xx. */
+export async function timeOne(url, authorization, body) {
+  const post = body === undefined ? undefined : { method: 'POST', body: JSON.stringify(body) };
+  const headers = post ? { authorization, 'content-type': 'application/json' } : { authorization };
+  const { status, ms } = await once(url, headers, 60_000, post);
+  if (status < 200 || status >= 300) throw new Error(`${post ? 'POST' : 'GET'} ${url} answered ${status}`);
   return ms;
 }
 

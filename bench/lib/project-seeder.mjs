@@ -1,16 +1,17 @@
 // Loads missions in the project's layout without HTTP, two ways:
 // - `seedThroughService`: MissionsService.create from dist/ (create-mission.lua, the same log
 //   entry and stream events), 1000 creates at a time on an auto-pipelining connection;
-// - `seedLayout`: the same keys and values written with plain pipelined commands (one HSET and
-//   one RPUSH per mission, one ZADD per index per 1000, the name index included), built with
-//   dist/'s own missionToFields, indexMember, nameIndexMember and serializeLogEntry. With
-//   `status: 'COMPLETED'` (or another finished status) the missions are finished ones, in that
-//   status's retention index, finished when they were created. What it leaves out is the capped event stream, which
-//   does not grow with the tenant. Several times faster: this is what fills the 1M tenant.
+// - `seedLayout`: the same keys and values written with plain pipelined commands (one HSET per
+//   mission, one ZADD per index per 1000, the name index included), built with dist/'s own
+//   missionToFields, indexMember, nameIndexMember and CREATED_LOG_FIELDS (the first log entry
+//   lives in the hash, as create writes it). With `status: 'COMPLETED'` (or another finished
+//   status) the missions are finished ones, in that status's retention index, finished when
+//   they were created. What it leaves out is the capped event stream, which does not grow with
+//   the tenant. Several times faster: this is what fills the 1M tenant.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { indexMember, missionKeys, nameIndexMember, retentionTenantsKey, tenantTag } from '../../libs/missions/dist/store/mission-keys.js';
-import { missionToFields, serializeLogEntry } from '../../libs/missions/dist/store/mission-record.js';
+import { CREATED_LOG_FIELDS, missionToFields } from '../../libs/missions/dist/store/mission-record.js';
 import { benchPrincipal, projectStack } from './project-stack.mjs';
 
 export class ProjectSeeder {
@@ -54,11 +55,7 @@ export class ProjectSeeder {
           status, createdAt, updatedAt: createdAt, tenantId: tenant, createdBy: 'bench-user', version: 1,
         };
         if (keepIds) ids.push(mission.id);
-        pipeline.hset(keys.mission(mission.id), ...missionToFields(mission));
-        pipeline.rpush(keys.log(mission.id), serializeLogEntry({
-          timestamp: createdAt / 1000, level: 'info', message: 'Mission created',
-          data: { name: mission.name, description: mission.description },
-        }));
+        pipeline.hset(keys.mission(mission.id), ...missionToFields(mission), ...CREATED_LOG_FIELDS);
         members.push(0, indexMember(createdAt, mission.id));
         names.push(0, nameIndexMember(mission.name, mission.id));
         finishedAt.push(createdAt, mission.id);

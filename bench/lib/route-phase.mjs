@@ -3,7 +3,7 @@
 import { LOG_BODY, bearerFor, missionBody } from './fixtures.mjs';
 import { hammer } from './load.mjs';
 import { ROUTES } from './report.mjs';
-import { sampleRss } from './processes.mjs';
+import { cpuMsOf, sampleRss } from './processes.mjs';
 
 const cycle = (ids) => {
   let i = 0;
@@ -32,7 +32,10 @@ export async function routePhase(servers, datasets, settings, log) {
     for (let round = 0; round < settings.rounds; round++) {
       for (const server of rotate(servers, r + round)) {
         const stopRss = sampleRss(server.pid);
-        rounds[server.label].push(await hammer(server, specs[server.label], { ...load, seconds: settings.seconds / settings.rounds }));
+        const cpuBefore = cpuMsOf(server.pid);
+        const round = await hammer(server, specs[server.label], { ...load, seconds: settings.seconds / settings.rounds });
+        round.cpuMs = cpuMsOf(server.pid) - cpuBefore;
+        rounds[server.label].push(round);
         rssPeak[server.label] = Math.max(rssPeak[server.label] ?? 0, stopRss());
       }
     }
@@ -42,7 +45,7 @@ export async function routePhase(servers, datasets, settings, log) {
       if (spec.poolSize !== undefined) Object.assign(result, { pool: spec.poolSize, pool_exhausted: spec.used() > spec.poolSize });
       routes[route][server.label] = result;
       const flags = `${result.non2xx ? ` non-2xx ${result.non2xx}` : ''}${result.errors ? ` errors ${result.errors}` : ''}${result.pool_exhausted ? ' POOL EXHAUSTED' : ''}`;
-      log(`${route.padEnd(6)} ${server.label.padEnd(7)} ${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms${flags}`);
+      log(`${route.padEnd(6)} ${server.label.padEnd(7)} ${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ${Math.round(result.cpu_us_per_request)} µs CPU/req${flags}`);
     }
   }
   return { routes, rssPeak };
@@ -60,6 +63,8 @@ function combine(rounds, seconds) {
     p99: median(rounds.map((r) => r.p99)),
     requests: sum('requests'), non2xx: sum('non2xx'), errors: sum('errors'),
     rounds_rps: rounds.map((r) => r.rps),
+    // The server process's own CPU (all threads) per request answered.
+    cpu_us_per_request: (sum('cpuMs') * 1000) / Math.max(1, sum('requests')),
   };
 }
 

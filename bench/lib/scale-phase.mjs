@@ -8,11 +8,11 @@ import { summarize, timeOne, timeSequential } from './load.mjs';
 import { usedMemory } from './memory.mjs';
 
 const PROBES = [
-  ['list', 'express', '/api/missions?limit=100'],
   ['list', 'fastify', '/api/missions?limit=100'],
+  ['list', 'express', '/api/missions?limit=100'],
   // One name in ten starts with this (missionBody cycles through 1000 names): a page out of 10%.
-  ['search', 'express', '/api/missions?name_prefix=deploy%20API%20v2.5&limit=100'],
-  ['stats', 'express', '/api/missions/stats/overview'],
+  ['search', 'fastify', '/api/missions?name_prefix=deploy%20API%20v2.5&limit=100'],
+  ['stats', 'fastify', '/api/missions/stats/overview'],
   ['stats', 'old', '/api/missions/stats/overview'],
 ];
 
@@ -55,9 +55,9 @@ export async function scalePhase(deps, settings, log) {
       boundMs: bound,
     };
     const oldText = step.list.old.exceeded ? `> ${bound} ms` : `${step.list.old.p50.toFixed(1)} ms`;
-    log(`scale ${size}: list p50 express ${step.list.express.p50.toFixed(2)} ms, fastify ${step.list.fastify.p50.toFixed(2)} ms, old ${oldText}; ` +
-      `search express ${step.search.express.p50.toFixed(2)} ms; ` +
-      `stats express ${step.stats.express.p50.toFixed(2)} ms, old ${step.stats.old.p50.toFixed(2)} ms`);
+    log(`scale ${size}: list p50 fastify ${step.list.fastify.p50.toFixed(2)} ms, express ${step.list.express.p50.toFixed(2)} ms, old ${oldText}; ` +
+      `search fastify ${step.search.fastify.p50.toFixed(2)} ms; ` +
+      `stats fastify ${step.stats.fastify.p50.toFixed(2)} ms, old ${step.stats.old.p50.toFixed(2)} ms`);
     steps.push(step);
   }
   return steps;

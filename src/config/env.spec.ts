@@ -29,7 +29,7 @@ describe(loadEnv.name, () => {
       metrics: { token: undefined, allow: ['127.0.0.0/8', '::1'] },
       rateLimit: { points: 0, durationSeconds: 60 },
       shutdownGraceMs: 10_000,
-      httpAdapter: 'express',
+      httpAdapter: 'fastify',
       role: 'all',
       workerHealthPort: null,
       execution: {
@@ -46,7 +46,7 @@ describe(loadEnv.name, () => {
       MISSIONS_KEY_PREFIX: 'm:', MISSIONS_DEMO_STEP_MS: '0', MISSIONS_SSE_HEARTBEAT_MS: '5000', NODE_ENV: 'production',
       LOG_LEVEL: 'debug', MISSIONS_BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       REDIS_COMMAND_TIMEOUT_MS: '250', METRICS_TOKEN: 'scrape', METRICS_ALLOW: '10.0.0.0/8, 192.168.1.7',
-      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker', HTTP_ADAPTER: 'Fastify', WORKER_HEALTH_PORT: '9464',
+      RATE_LIMIT_POINTS: '100', RATE_LIMIT_DURATION_S: '10', SHUTDOWN_GRACE_MS: '2500', MISSIONS_ROLE: 'worker', HTTP_ADAPTER: 'Express', WORKER_HEALTH_PORT: '9464',
       MISSIONS_WORKER_CONCURRENCY: '4', MISSIONS_JOB_ATTEMPTS: '5', MISSIONS_JOB_BACKOFF_MS: '200', MISSIONS_JOB_TIMEOUT_MS: '60000',
       MISSIONS_JOB_LOCK_MS: '5000', MISSIONS_STALLED_INTERVAL_MS: '2000', MISSIONS_MISSING_HANDLER: 'fail',
       MISSIONS_RETENTION_COMPLETED_S: '86400', MISSIONS_RETENTION_FAILED_S: '0', MISSIONS_RETENTION_CANCELLED_S: '3600',
@@ -59,7 +59,7 @@ describe(loadEnv.name, () => {
       bodyLimitBytes: 1024 ** 2, corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       metrics: { token: 'scrape', allow: ['10.0.0.0/8', '192.168.1.7'] },
       rateLimit: { points: 100, durationSeconds: 10 },
-      shutdownGraceMs: 2500, httpAdapter: 'fastify',
+      shutdownGraceMs: 2500, httpAdapter: 'express',
       role: 'worker',
       workerHealthPort: 9464,
       execution: {

@@ -1,6 +1,6 @@
 import type { LevelWithSilent } from 'pino';
 import { jwtVerificationFor } from 'missions';
-import { LOG_LEVELS } from '../logging/logger-params.js';
+import { LOG_LEVELS } from '../logging/logging.options.js';
 import { allowListFrom } from '../metrics/metrics-access.guard.js';
 import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
 import type {
@@ -43,7 +43,7 @@ export interface AppEnv extends StoreEnv {
   shutdownGraceMs: number;
   /** Requests per principal per window; `points: 0` is off. */
   rateLimit: { points: number; durationSeconds: number };
-  /** The HTTP server under Nest; see BENCHMARKS.md for how they compare. */
+  /** The HTTP server under Nest: Fastify by default; see BENCHMARKS.md for how they compare. */
   httpAdapter: HttpAdapterName;
   /** `worker` serves no HTTP; main.ts reads it. */
   role: MissionsRole;
@@ -252,7 +252,7 @@ export function loadEnv(raw: NodeJS.ProcessEnv): AppEnv {
     points: integer(raw, 'RATE_LIMIT_POINTS', 0, [0, 1_000_000_000], errors),
     durationSeconds: integer(raw, 'RATE_LIMIT_DURATION_S', 60, [1, 86_400], errors),
   };
-  const httpAdapter = (read(raw, 'HTTP_ADAPTER') ?? 'express').toLowerCase();
+  const httpAdapter = (read(raw, 'HTTP_ADAPTER') ?? 'fastify').toLowerCase();
   if (!(HTTP_ADAPTERS as readonly string[]).includes(httpAdapter)) {
     errors.push(`HTTP_ADAPTER must be one of ${HTTP_ADAPTERS.join(', ')}, got "${httpAdapter}".`);
   }

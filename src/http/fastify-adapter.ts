@@ -1,5 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
-import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { STATUS_CODES } from 'node:http';
+import { BadRequestException, HttpException } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { requestBodyNestingProblem } from 'missions';
 
 type Done = (error: Error | null, body?: unknown) => void;
@@ -25,16 +26,55 @@ function ignoreText(_request: unknown, _body: Buffer, done: Done): void {
   done(null, undefined);
 }
 
+// Worded as body-parser words it, so a client sees the same 413 on either adapter.
+const MESSAGES: Record<string, string> = { FST_ERR_CTP_BODY_TOO_LARGE: 'request entity too large' };
+
 /**
- * The Fastify adapter (`HTTP_ADAPTER=fastify`), parsing request bodies as the Express adapter
- * does so that the contract answers alike on both. Imported lazily: Express deployments never
- * load Fastify.
+ * Nest answers Fastify's own 4xx errors (body too large, unsupported media type, …) as
+ * `{statusCode, message}`; the contract's clients get Nest's full error body, `error` included.
  */
-export async function createFastifyAdapter(): Promise<FastifyAdapter> {
-  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+type FrameworkError = Error & { statusCode?: number };
+type RawReply = { raw: unknown; code(status: number): { send(body: unknown): void } };
+
+class ContractFastifyAdapter extends FastifyAdapter {
+  constructor(options: { bodyLimit: number; routerOptions: { ignoreTrailingSlash: boolean } }) {
+    const self: { adapter?: ContractFastifyAdapter } = {};
+    super({
+      ...options,
+      // Fastify's router answers a malformed URL (400) or an over-long parameter (414) itself,
+      // before any hook: with the security headers (Nest's hook, as Nest's own handler does)
+      // and, unlike Nest's handler, Nest's error body rather than Fastify's.
+      frameworkErrors: (error: FrameworkError, request: unknown, reply: RawReply) => {
+        try {
+          (self.adapter as unknown as { securityHook?: (req: unknown, res: unknown) => void }).securityHook?.(request, reply.raw);
+        } catch {
+          // The request is refused either way.
+        }
+        const status = error.statusCode ?? 400;
+        reply.code(status).send({ statusCode: status, message: error.message, error: STATUS_CODES[status] });
+      },
+    } as never);
+    self.adapter = this;
+  }
+
+  override mapException(error: unknown): unknown {
+    const mapped = super.mapException(error);
+    if (!(mapped instanceof HttpException) || typeof mapped.getResponse() !== 'string' || mapped.getStatus() >= 500) return mapped;
+    const status = mapped.getStatus();
+    const message = MESSAGES[(error as { code?: string }).code ?? ''] ?? (mapped.getResponse() as string);
+    return new HttpException({ statusCode: status, message, error: STATUS_CODES[status] }, status, { cause: error });
+  }
+}
+
+/**
+ * The Fastify adapter (the default; `HTTP_ADAPTER=express` is the option), parsing request
+ * bodies as the Express adapter does so that the contract answers alike on both. A JSON body
+ * above `bodyLimitBytes` answers 413 with Nest's error body.
+ */
+export function createFastifyAdapter(bodyLimitBytes: number): FastifyAdapter {
   // Express matches `/ui` and `/ui/` alike (non-strict routing); so does this, for the same routes.
-  const adapter = new FastifyAdapter({ routerOptions: { ignoreTrailingSlash: true } });
-  adapter.useBodyParser('application/json', false, undefined, parseJsonLikeExpress);
+  const adapter = new ContractFastifyAdapter({ bodyLimit: bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true } });
+  adapter.useBodyParser('application/json', false, { bodyLimit: bodyLimitBytes }, parseJsonLikeExpress);
   adapter.useBodyParser('text/plain', false, undefined, ignoreText);
   return adapter;
 }

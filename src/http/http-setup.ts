@@ -1,10 +1,10 @@
 import { STATUS_CODES } from 'node:http';
-import { HttpException } from '@nestjs/common';
+import { HttpException, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { requestBodyNestingProblem } from 'missions';
 import type { AppEnv } from '../config/env.js';
-import { REQUEST_ID_HEADER } from '../logging/request-id.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 import { useSecurityHeaders } from './security-headers.js';
 
 export type HttpSettings = Pick<AppEnv, 'bodyLimitBytes' | 'corsOrigins'>;
@@ -43,21 +43,26 @@ function bodyParserErrorsAsNestErrors(error: unknown, _req: Request, _res: Respo
   next(new HttpException(body, status, { cause: error }));
 }
 
+const isExpress = (app: INestApplication): app is NestExpressApplication => app.getHttpAdapter().getType() === 'express';
+
 /**
- * The standalone service's HTTP pipeline, before `init`/`listen`: security headers, a JSON body
- * limit (413 above it) and nesting limit (400 past it), and CORS for the configured origins
- * only. A host app embedding MissionsModule sets up its own.
+ * The standalone service's HTTP pipeline, on either adapter, before `init`/`listen`: security
+ * headers on every answer (errors and 404s included), a JSON body limit (413 above it) and
+ * nesting limit (400 past it; on Fastify the adapter applies both, see createFastifyAdapter),
+ * and CORS for the configured origins only. A host app embedding MissionsModule sets up its own.
  */
-export function configureHttp(app: NestExpressApplication, settings: HttpSettings): void {
+export function configureHttp(app: INestApplication, settings: HttpSettings): void {
   // First, so that the body parser's errors (400, 413) carry the headers too.
   useSecurityHeaders(app);
-  // Registered before init, so Nest skips its default 100 kB parsers.
-  // Nest's typings leave out body-parser's `verify` (kept for its rawBody option); it is passed on.
-  const json = { limit: settings.bodyLimitBytes, verify: refuseDeepJson };
-  app.useBodyParser('json', json as { limit: number });
-  // Nest's default form parser (extended, as Nest sets it) would come after the mapping below.
-  app.useBodyParser('urlencoded', { limit: settings.bodyLimitBytes, extended: true });
-  app.use(bodyParserErrorsAsNestErrors);
+  if (isExpress(app)) {
+    // Registered before init, so Nest skips its default 100 kB parsers.
+    // Nest's typings leave out body-parser's `verify` (kept for its rawBody option); it is passed on.
+    const json = { limit: settings.bodyLimitBytes, verify: refuseDeepJson };
+    app.useBodyParser('json', json as { limit: number });
+    // Nest's default form parser (extended, as Nest sets it) would come after the mapping below.
+    app.useBodyParser('urlencoded', { limit: settings.bodyLimitBytes, extended: true });
+    app.use(bodyParserErrorsAsNestErrors);
+  }
   if (settings.corsOrigins.length > 0) {
     app.enableCors({
       origin: settings.corsOrigins[0] === '*' ? '*' : settings.corsOrigins,

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { MetricsAccessGuard } from './metrics-access.guard.js';
 import { MissionsMetrics } from './missions-metrics.js';
 
@@ -9,16 +9,20 @@ import { MissionsMetrics } from './missions-metrics.js';
 @Controller('metrics')
 @UseGuards(MetricsAccessGuard)
 export class MetricsController {
-  constructor(private readonly metrics: MissionsMetrics) {}
+  constructor(
+    private readonly metrics: MissionsMetrics,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics (METRICS_ALLOW addresses, or Authorization: Bearer $METRICS_TOKEN)' })
   @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiForbiddenResponse({ description: 'Neither an allowed address nor the metrics token.' })
   @Header('Cache-Control', 'no-store')
-  scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
+  scrape(@Res({ passthrough: true }) response: unknown): Promise<string> {
+    // Through the adapter: an Express response and a Fastify reply set headers differently.
     // From the registry, not prom-client's `contentType` export: Node's ESM loader cannot see that one.
-    response.setHeader('Content-Type', this.metrics.registry.contentType);
+    this.adapterHost.httpAdapter.setHeader(response, 'Content-Type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();
   }
 }

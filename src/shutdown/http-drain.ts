@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RequestEvents } from '../http/request-events.js';
 import { SHUTDOWN_OPTIONS, type ShutdownOptions } from './shutdown.options.js';
 
 const POLL_MS = 20;
@@ -26,7 +27,15 @@ export class HttpDrain implements OnModuleDestroy {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SHUTDOWN_OPTIONS) private readonly options: ShutdownOptions,
-  ) {}
+    events: RequestEvents,
+  ) {
+    events.onStarted((_request, response) => {
+      this.active += 1;
+      // While draining, each answer tells its keep-alive connection to close.
+      if (this.draining) response.setHeader('Connection', 'close');
+    });
+    events.onFinished(() => (this.active -= 1));
+  }
 
   /** Requests received and not yet answered. */
   get inFlight(): number {
@@ -35,14 +44,6 @@ export class HttpDrain implements OnModuleDestroy {
 
   get isDraining(): boolean {
     return this.draining;
-  }
-
-  requestStarted(): void {
-    this.active += 1;
-  }
-
-  requestEnded(): void {
-    this.active -= 1;
   }
 
   async onModuleDestroy(): Promise<void> {

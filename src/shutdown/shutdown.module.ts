@@ -1,15 +1,12 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RequestEventsModule } from '../http/request-events.module.js';
 import { HttpDrain } from './http-drain.js';
-import { HttpDrainMiddleware } from './http-drain.middleware.js';
 import { ConfigurableShutdownModule } from './shutdown.options.js';
 
 /** Graceful HTTP shutdown for the standalone service: `ShutdownModule.forRoot({ graceMs })`. */
 @Module({
+  imports: [RequestEventsModule],
   providers: [HttpDrain],
   exports: [HttpDrain],
 })
-export class ShutdownModule extends ConfigurableShutdownModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpDrainMiddleware).forRoutes('*');
-  }
-}
+export class ShutdownModule extends ConfigurableShutdownModule {}

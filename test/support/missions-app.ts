@@ -1,14 +1,19 @@
-import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type NestApplicationOptions, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadEnv } from '../../src/config/env.js';
 import { createFastifyAdapter } from '../../src/http/fastify-adapter.js';
+import { configureHttp, type HttpSettings } from '../../src/http/http-setup.js';
 import { MissionsModule } from '../../libs/missions/src/missions.module.js';
 import type { MissionsModuleOptions } from '../../libs/missions/src/options/missions.options.js';
 import type { MissionsRedisClient } from '../../libs/missions/src/store/redis-connection.js';
 import { connectTestRedis, deleteKeys, testRedisOptions, uniquePrefix } from './redis-test-keys.js';
 import { TEST_SECRET } from './tokens.js';
+import { testHttpAdapter } from './http-adapter.js';
+
+export { testHttpAdapter } from './http-adapter.js';
 
 export interface MissionsTestApp {
   app: INestApplication;
@@ -21,14 +26,15 @@ export interface MissionsTestApp {
 /**
  * The module as a standalone service would run it, on its own key prefix (or on
  * `overrides.keyPrefix`, to share one with another app, e.g. an API and a worker). `imports` adds
- * modules of the host app (e.g. MetricsModule); `beforeInit` may set up the HTTP pipeline
- * (e.g. `configureHttp`) the way main.ts does.
+ * modules of the host app (e.g. MetricsModule); `http` sets up the service's HTTP pipeline
+ * (`configureHttp`: security headers, body limit, CORS) the way main.ts does, with the
+ * environment's defaults for what it leaves out.
  */
 export async function startMissionsApp(
   label: string,
   overrides: Partial<MissionsModuleOptions> = {},
   imports: (Type | DynamicModule)[] = [],
-  beforeInit?: (app: NestExpressApplication) => void,
+  http?: Partial<HttpSettings>,
 ): Promise<MissionsTestApp> {
   const prefix = overrides.keyPrefix ?? uniquePrefix(label);
   const moduleRef = await Test.createTestingModule({
@@ -46,7 +52,7 @@ export async function startMissionsApp(
       ...imports,
     ],
   }).compile();
-  const app = await createApp(moduleRef, beforeInit);
+  const app = await createApp(moduleRef, { http: http && { ...defaultHttpSettings(), ...http } });
   const redis = await connectTestRedis();
   return {
     app,
@@ -60,21 +66,33 @@ export async function startMissionsApp(
   };
 }
 
-/**
- * Express by default; MISSIONS_TEST_HTTP_ADAPTER=fastify runs the same specs on the Fastify
- * adapter that HTTP_ADAPTER=fastify selects in main.ts.
- */
-async function createApp(
-  moduleRef: TestingModule,
-  beforeInit?: (app: NestExpressApplication) => void,
-): Promise<INestApplication> {
-  if (process.env.MISSIONS_TEST_HTTP_ADAPTER !== 'fastify') {
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
+const defaultHttpSettings = (): HttpSettings => {
+  const { bodyLimitBytes, corsOrigins } = loadEnv({});
+  return { bodyLimitBytes, corsOrigins };
+};
+
+export interface TestAppSetup {
+  /** The service's HTTP pipeline (configureHttp), when given. */
+  http?: HttpSettings;
+  /** Nest's application options; default: only errors logged. */
+  appOptions?: NestApplicationOptions;
+  /** Runs before init, after the pipeline is set up (e.g. `app.useLogger`). */
+  beforeInit?: (app: INestApplication) => void;
+}
+
+/** A compiled testing module as an initialised HTTP app on the adapter of {@link testHttpAdapter}. */
+export async function createApp(moduleRef: TestingModule, { http, appOptions = { logger: ['error'] }, beforeInit }: TestAppSetup = {}): Promise<INestApplication> {
+  if (testHttpAdapter() === 'express') {
+    const app = moduleRef.createNestApplication<NestExpressApplication>(appOptions);
+    if (http) configureHttp(app, http);
     beforeInit?.(app);
     await app.init();
     return app;
   }
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(await createFastifyAdapter(), { logger: ['error'] });
+  const adapter = createFastifyAdapter((http ?? defaultHttpSettings()).bodyLimitBytes);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, appOptions);
+  if (http) configureHttp(app, http);
+  beforeInit?.(app);
   await app.init();
   // supertest talks to the raw server, which Fastify only routes once ready.
   await app.getHttpAdapter().getInstance().ready();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testHttpAdapter } from './http-adapter.js';
 
 /** A child process of the built standalone service (`main`: see builtMain()). */
 export class ServiceProcess {
@@ -13,7 +14,7 @@ export class ServiceProcess {
 
   static start(name: string, main: string, env: Record<string, string>): ServiceProcess {
     const { NODE_OPTIONS: _jestVmModules, ...inherited } = process.env;
-    const child = spawn(process.execPath, [main], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env: { ...inherited, HTTP_ADAPTER: testHttpAdapter(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new ServiceProcess(name, child);
   }
 

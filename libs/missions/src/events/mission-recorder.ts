@@ -13,6 +13,7 @@ import {
 import { allowedSources, isTerminal } from '../domain/mission-state.js';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStatus } from '../domain/mission.types.js';
 import { MissionsPublisher } from './missions.publisher.js';
+import { createdLogEntry } from '../store/mission-record.js';
 import { MissionsRepository } from '../store/missions.repository.js';
 
 /**
@@ -32,10 +33,7 @@ export class MissionRecorder {
     actor: EventActor,
     idempotency?: { key: string; fingerprint: string; ttlSeconds: number },
   ): Promise<CreateMissionResult> {
-    const log = entry(mission.createdAt, 'info', 'Mission created', {
-      name: mission.name,
-      description: mission.description,
-    });
+    const log = createdLogEntry(mission);
     const events = [missionCreatedEvent(mission, actor), logAppendedEvent(mission.id, log, mission.createdAt, actor)];
     const result = await this.repository.createMission({ mission, log, events, idempotency });
     if (result.kind === 'created') this.publisher.publish(events);

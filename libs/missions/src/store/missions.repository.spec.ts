@@ -9,6 +9,7 @@ import { InvalidCursorError } from '../errors/invalid-cursor.error.js';
 import type { ChangeStatusResult } from '../domain/mission-commands.js';
 import { logAppendedEvent, missionDeletedEvent, type MissionEventEnvelope } from '../domain/mission-events.js';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStatus } from '../domain/mission.types.js';
+import { missionToFields } from './mission-record.js';
 import { MissionsRepository } from './missions.repository.js';
 import type { MissionsRedisClient } from './redis-connection.js';
 
@@ -40,7 +41,8 @@ async function streamEntries(tenantId: string | null, missionId: string) {
     .filter((entry) => entry.mission === missionId);
 }
 
-const logLength = (tenantId: string | null, id: string) => redis.llen(sut.keysFor(tenantId).log(id));
+// Entries as the contract counts them: the first one of a created mission lives in its hash.
+const logLength = async (tenantId: string | null, id: string, repository = sut) => (await repository.readLog(tenantId, id, 0, 10_000))?.entries.length;
 const indexMembers = (key: string) => redis.zrange(key, '0', '-1');
 
 function mulberry32(seed: number): () => number {
@@ -76,15 +78,17 @@ describe(MissionsRepository.name, () => {
       expect(hash).toEqual({
         id: mission.id, name: mission.name, data: '{"env":"production"}', status: 'PENDING',
         created_ms: String(mission.createdAt), updated_ms: String(mission.createdAt),
-        tenant_id: tenant, created_by: 'user-42', version: '1',
+        tenant_id: tenant, created_by: 'user-42', version: '1', log_head: 'created',
       });
       const member = `${String(mission.createdAt).padStart(15, '0')}:${mission.id}`;
       expect(await indexMembers(keys.all)).toEqual([member]);
       expect(await indexMembers(keys.byStatus('PENDING'))).toEqual([member]);
       expect(await indexMembers(keys.byName)).toEqual([`deploy v2.0\u0000${mission.id}`]);
       expect(await redis.hgetall(keys.stats)).toEqual({ total: '1', PENDING: '1', last_updated_ms: String(mission.createdAt) });
-      expect(await redis.lrange(keys.log(mission.id), 0, -1)).toEqual([
-        JSON.stringify({ timestamp: mission.createdAt / 1000, level: 'info', message: 'Mission created', data: { name: mission.name, description: null } }),
+      // No list key for the first entry: the hash stands for it.
+      expect(await redis.exists(keys.log(mission.id))).toBe(0);
+      expect((await sut.readLog(tenant, mission.id, 0, 10))?.entries).toEqual([
+        { timestamp: mission.createdAt / 1000, level: 'info', message: 'Mission created', data: { name: mission.name, description: null } },
       ]);
       expect(await streamEntries(tenant, mission.id)).toEqual(
         command.events.map((event) => ({ type: event.type, mission: mission.id, envelopeJson: JSON.stringify(event) })),
@@ -95,10 +99,24 @@ describe(MissionsRepository.name, () => {
       const tenant = newTenant();
       const data = { empty: [], nested: { list: [[], {}], n: 0.30000000000000004 }, big: 9007199254740991, tiny: 1e-7, s: 'ünï\u0000"\\' };
       const mission = await created(tenant, { data, description: 'x'.repeat(4000) });
-      expect(await redis.hget(sut.keysFor(tenant).mission(mission.id), 'data')).toBe(JSON.stringify(data));
+      const hash = await redis.hgetall(sut.keysFor(tenant).mission(mission.id));
+      const pieces = Object.keys(hash).filter((f) => f === 'data' || f.startsWith('data~')).sort((a, b) => a.length - b.length || a.localeCompare(b));
+      expect(pieces.map((f) => hash[f]).join('')).toBe(JSON.stringify(data));
       const found = await sut.findMission(tenant, mission.id);
       expect(JSON.stringify(found?.data)).toBe(JSON.stringify(data));
       expect(found).toEqual(mission);
+    });
+
+    it('should keep a mission with ~110-byte data and a 60-character description a compact listpack hash', async () => {
+      const tenant = newTenant();
+      const data = { env: 'production', region: 'eu-west-1', replicas: 6, image: 'registry.local/api:2.14.3', canary: true, note: 'ü🚀'.repeat(8) };
+      const mission = await created(tenant, { data, description: 'Roll out the new API build to the EU cluster behind a canary' });
+      const key = sut.keysFor(tenant).mission(mission.id);
+      const [, listpackValue] = (await redis.config('GET', 'hash-max-listpack-value')) as [string, string];
+      const values = Object.values(await redis.hgetall(key));
+      expect(Math.max(...values.map((v) => Buffer.byteLength(v)))).toBeLessThanOrEqual(64);
+      if (listpackValue === '64') expect(await redis.call('OBJECT', 'ENCODING', key)).toBe('listpack');
+      await expect(sut.findMission(tenant, mission.id)).resolves.toEqual(mission);
     });
 
     it('should answer id_taken and write nothing when the id exists in the tenant', async () => {
@@ -437,6 +455,19 @@ describe(MissionsRepository.name, () => {
       expect(await messages(50, 3)).toEqual([[], null]);
     });
 
+    it('should read a mission written with its first entry in the list (before log_head, or imported) the same way', async () => {
+      const tenant = newTenant();
+      const mission = newMission(tenant);
+      const keys = sut.keysFor(tenant);
+      const first: MissionLogEntry = { timestamp: mission.createdAt / 1000, level: 'info', message: 'Mission created', data: { name: mission.name, description: mission.description } };
+      await redis.hset(keys.mission(mission.id), ...missionToFields(mission));
+      await redis.rpush(keys.log(mission.id), JSON.stringify(first), JSON.stringify({ ...first, message: 'm1' }), JSON.stringify({ ...first, message: 'm2' }));
+      const messages = async (offset: number, limit: number) => (await sut.readLog(tenant, mission.id, offset, limit))?.entries.map((e) => e.message);
+      expect(await messages(0, 2)).toEqual(['Mission created', 'm1']);
+      expect(await messages(1, 5)).toEqual(['m1', 'm2']);
+      expect(await messages(2, 5)).toEqual(['m2']);
+    });
+
     it("should answer null for an unknown id or another tenant's mission", async () => {
       const mission = await created(newTenant());
       await expect(sut.readLog(newTenant(), mission.id, 0, 10)).resolves.toBeNull();
@@ -487,7 +518,7 @@ describe(MissionsRepository.name, () => {
           if (!mission) throw new Error(`seed ${seed}: ${id} missing`);
           recount[mission.status] += 1;
           expect({ seed, id, version: mission.version }).toEqual({ seed, id, version: 1 + (changes.get(id) ?? 0) });
-          expect(await redis.llen(keys.log(id))).toBe(mission.version);
+          expect(await logLength(tenant, id, repositories[0])).toBe(mission.version);
         }
         const stats = await repositories[0].stats(tenant);
         expect({ seed, total: stats.total, byStatus: stats.byStatus })

@@ -25,6 +25,8 @@ import {
   encodeCursor,
   encodeNameCursor,
   eventArgs,
+  CREATED_LOG_FIELDS,
+  createdLogEntry,
   missionFromRecord,
   missionIdOfMember,
   missionToFields,
@@ -33,10 +35,11 @@ import {
   recordFromFlat,
   serializeIdempotencyRecord,
   serializeLogEntry,
+  startsWithCreatedEntry,
   statsFromRecord,
   type RedisRecord,
 } from './mission-record.js';
-import { MISSION_STATUSES, type Mission, type MissionStats } from '../domain/mission.types.js';
+import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStats } from '../domain/mission.types.js';
 import { InjectMissionsOptions, InjectMissionsRedis } from '../options/missions.constants.js';
 import type { ResolvedMissionsOptions } from '../options/missions.options.js';
 import type { MissionsRedisClient } from './redis-connection.js';
@@ -74,10 +77,14 @@ export class MissionsRepository {
     ];
     if (idempotency) scriptKeys.push(keys.idempotency(idempotency.key));
     const fields = missionToFields(mission);
+    // The usual first entry is derived from the hash on read: no list key until a second one.
+    const entry = serializeLogEntry(log);
+    const implicit = entry === serializeLogEntry(createdLogEntry(mission));
+    if (implicit) fields.push(...CREATED_LOG_FIELDS);
     const reply = await this.send('create', () => this.scripts.missionsCreate(
       scriptKeys.length, ...scriptKeys,
       indexMember(mission.createdAt, mission.id), mission.status, String(mission.createdAt),
-      serializeLogEntry(log), this.streamMaxLen, mission.id,
+      implicit ? '' : entry, this.streamMaxLen, mission.id,
       idempotency ? String(idempotency.ttlSeconds) : '',
       idempotency ? serializeIdempotencyRecord(idempotency.fingerprint, mission) : '',
       nameIndexMember(mission.name, mission.id), String(fields.length / 2), ...fields, ...eventArgs(events),
@@ -204,12 +211,19 @@ export class MissionsRepository {
   /** null when the mission does not exist; otherwise up to `limit` entries from `offset`, oldest first. */
   async readLog(tenantId: string | null, id: string, offset: number, limit: number): Promise<LogPage | null> {
     const keys = this.keysFor(tenantId);
-    const [exists, entries] = (await this.send('read_log', async () =>
-      unwrap(await this.redis.multi().exists(keys.mission(id)).lrange(keys.log(id), offset, offset + limit).exec()),
-    )) as [number, string[]];
-    if (exists === 0) return null;
+    // One element before the page too: where the first entry is implicit, list index = log index - 1.
+    const from = Math.max(0, offset - 1);
+    const [record, stored] = (await this.send('read_log', async () =>
+      unwrap(await this.redis.multi().hgetall(keys.mission(id)).lrange(keys.log(id), from, offset + limit).exec()),
+    )) as [RedisRecord, string[]];
+    const mission = missionFromRecord(record);
+    if (mission === null) return null;
+    const fetched = stored.map(parseLogEntry);
+    let entries: MissionLogEntry[];
+    if (startsWithCreatedEntry(record)) entries = offset === 0 ? [createdLogEntry(mission), ...fetched] : fetched;
+    else entries = offset === 0 ? fetched : fetched.slice(1);
     return {
-      entries: entries.slice(0, limit).map(parseLogEntry),
+      entries: entries.slice(0, limit),
       nextOffset: entries.length > limit ? offset + limit : null,
     };
   }

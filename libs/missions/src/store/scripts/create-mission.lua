@@ -2,7 +2,8 @@
 -- everything is, so a durable event exists exactly when its change does.
 -- KEYS: 1 mission, 2 ix:all, 3 status index of the new mission, 4 stats, 5 log, 6 events,
 --       7 ix:name, 8 idempotency (only when the request carried an Idempotency-Key)
--- ARGV: 1 index member, 2 status, 3 created_ms, 4 log entry JSON, 5 stream MAXLEN, 6 mission id,
+-- ARGV: 1 index member, 2 status, 3 created_ms, 4 log entry JSON ('' when the hash stands for it:
+--       see CREATED_LOG_FIELDS in mission-record.ts), 5 stream MAXLEN, 6 mission id,
 --       7 idempotency TTL seconds, 8 idempotency record JSON, 9 name index member,
 --       10 n = number of hash fields, 11 .. 10+2n hash field/value pairs,
 --       then (event type, envelope JSON) pairs
@@ -25,7 +26,9 @@ redis.call('ZADD', KEYS[7], 0, ARGV[9])
 redis.call('HINCRBY', KEYS[4], 'total', 1)
 redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
 redis.call('HSET', KEYS[4], 'last_updated_ms', ARGV[3])
-redis.call('RPUSH', KEYS[5], ARGV[4])
+if ARGV[4] ~= '' then
+  redis.call('RPUSH', KEYS[5], ARGV[4])
+end
 for i = lastField + 1, #ARGV, 2 do
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*',
     'type', ARGV[i], 'mission', ARGV[6], 'envelope', ARGV[i + 1])
