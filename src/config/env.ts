@@ -3,9 +3,9 @@ import { jwtVerificationFor } from 'missions';
 import { LOG_LEVELS } from '../logging/logging.options.js';
 import { allowListFrom } from '../metrics/metrics-access.guard.js';
 import { DEFAULT_METRICS_ALLOW, type MetricsModuleOptions } from '../metrics/metrics.options.js';
-import type {
-  MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRetentionOptions, MissionsRole,
-} from 'missions';
+import type { MissionsExecutionOptions, MissionsJwtOptions, MissionsModuleOptions, MissionsRetentionOptions, MissionsRole } from 'missions';
+import { executionSettings, retentionSettings } from './execution-env.js';
+import { byteSize, integer, read } from './env-values.js';
 import { parseClusterNodes, type RedisClusterNode, type RedisConnectionConfig } from 'missions';
 
 /**
@@ -54,81 +54,8 @@ export interface AppEnv extends StoreEnv {
   retention: MissionsRetentionOptions;
 }
 
-const ROLES: readonly MissionsRole[] = ['api', 'worker', 'all'];
-const EXECUTION_MODES = ['bullmq', 'in-process'] as const;
-const MAX = Number.MAX_SAFE_INTEGER;
-
-function executionSettings(raw: NodeJS.ProcessEnv, errors: string[]): { role: MissionsRole; execution: MissionsExecutionOptions } {
-  const role = (read(raw, 'MISSIONS_ROLE') ?? 'all') as MissionsRole;
-  if (!ROLES.includes(role)) errors.push(`MISSIONS_ROLE must be one of ${ROLES.join(', ')}, got "${role}".`);
-  const mode = (read(raw, 'MISSIONS_EXECUTION_MODE') ?? 'bullmq') as NonNullable<MissionsExecutionOptions['mode']>;
-  if (!EXECUTION_MODES.includes(mode)) errors.push(`MISSIONS_EXECUTION_MODE must be one of ${EXECUTION_MODES.join(', ')}, got "${mode}".`);
-  // The standalone service keeps the old service's demo for types without a handler: its clients rely on it.
-  const missingHandler = (read(raw, 'MISSIONS_MISSING_HANDLER') ?? 'demo') as 'demo' | 'fail';
-  if (missingHandler !== 'demo' && missingHandler !== 'fail') errors.push(`MISSIONS_MISSING_HANDLER must be demo or fail, got "${missingHandler}".`);
-  return {
-    role,
-    execution: {
-      mode,
-      role,
-      missingHandler,
-      concurrency: integer(raw, 'MISSIONS_WORKER_CONCURRENCY', 10, [1, 1000], errors),
-      attempts: integer(raw, 'MISSIONS_JOB_ATTEMPTS', 3, [1, 100], errors),
-      backoffMs: integer(raw, 'MISSIONS_JOB_BACKOFF_MS', 1000, [0, MAX], errors),
-      timeoutMs: integer(raw, 'MISSIONS_JOB_TIMEOUT_MS', 0, [0, MAX], errors),
-      lockDurationMs: integer(raw, 'MISSIONS_JOB_LOCK_MS', 30_000, [100, MAX], errors),
-      stalledIntervalMs: integer(raw, 'MISSIONS_STALLED_INTERVAL_MS', 30_000, [100, MAX], errors),
-      recoveryGraceMs: integer(raw, 'MISSIONS_RECOVERY_GRACE_MS', 5000, [100, MAX], errors),
-      recoveryIntervalMs: integer(raw, 'MISSIONS_RECOVERY_INTERVAL_MS', 1000, [50, MAX], errors),
-    },
-  };
-}
-
-/** MISSIONS_RETENTION_<STATUS>_S: seconds a finished mission is kept; unset or 0 keeps it forever. */
-function retentionSettings(raw: NodeJS.ProcessEnv, errors: string[]): MissionsRetentionOptions {
-  const ageOf = (status: string): number | undefined =>
-    integer(raw, `MISSIONS_RETENTION_${status}_S`, 0, [0, 3_153_600_000], errors) || undefined;
-  return {
-    COMPLETED: ageOf('COMPLETED'),
-    FAILED: ageOf('FAILED'),
-    CANCELLED: ageOf('CANCELLED'),
-    sweepIntervalMs: integer(raw, 'MISSIONS_RETENTION_SWEEP_MS', 1000, [10, 3_600_000], errors),
-    batchSize: integer(raw, 'MISSIONS_RETENTION_BATCH', 500, [1, 100_000], errors),
-  };
-}
-
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
 export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
-
-// `FOO=` in a .env file means "not set", not "set to the empty string".
-function read(raw: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = raw[name]?.trim();
-  return value ? value : undefined;
-}
-
-function integer(raw: NodeJS.ProcessEnv, name: string, fallback: number, [min, max]: [number, number], errors: string[]): number {
-  const value = read(raw, name);
-  if (value === undefined) return fallback;
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    errors.push(`${name} must be an integer ${range}, got "${value}".`);
-    return fallback;
-  }
-  return n;
-}
-
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
-
-function byteSize(raw: NodeJS.ProcessEnv, name: string, fallback: string, errors: string[]): number {
-  const value = read(raw, name) ?? fallback;
-  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(value);
-  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] : NaN;
-  if (!(bytes >= 1024 && bytes <= 100 * 1024 ** 2)) {
-    errors.push(`${name} must be a size from 1kb to 100mb such as "256kb" or "1mb", got "${value}".`);
-  }
-  return bytes;
-}
 
 function corsOrigins(raw: NodeJS.ProcessEnv, errors: string[]): string[] {
   const origins = (read(raw, 'CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
