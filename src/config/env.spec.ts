@@ -34,7 +34,7 @@ describe(loadEnv.name, () => {
       workerHealthPort: null,
       execution: {
         mode: 'bullmq', role: 'all', missingHandler: 'demo', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
-        lockDurationMs: 30_000, stalledIntervalMs: 30_000, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
+        lockDurationMs: 5000, stalledIntervalMs: 5000, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
       },
       retention: { COMPLETED: undefined, FAILED: undefined, CANCELLED: undefined, sweepIntervalMs: 1000, batchSize: 500 },
     });

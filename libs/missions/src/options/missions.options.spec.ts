@@ -54,7 +54,7 @@ describe(resolveMissionsOptions.name, () => {
     it('should run in-process by default, with the documented BullMQ defaults', () => {
       expect(resolveExecution().execution).toEqual({
         mode: 'in-process', role: 'all', queueName: 'missions', missingHandler: 'fail', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
-        lockDurationMs: 30_000, stalledIntervalMs: 30_000, statusCheckMs: 500, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
+        lockDurationMs: 5000, stalledIntervalMs: 5000, statusCheckMs: 500, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
       });
     });
 
