@@ -101,8 +101,7 @@ export {
 export { ErrorResponse } from './http/dto/error.response.js';
 
 // The rules a mission id must follow (what `POST /` accepts)
-export { MISSION_ID_PATTERN } from './http/dto/create-mission.dto.js';
-export { RESERVED_MISSION_IDS } from './http/dto/validators.js';
+export { MISSION_ID_PATTERN, RESERVED_MISSION_IDS } from './domain/mission-id.js';
 
 // Input bounds, for a host's own body parser
 export { MAX_JSON_DEPTH, requestBodyNestingProblem } from './http/json-nesting.js';

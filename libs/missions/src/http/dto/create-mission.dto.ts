@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { MISSION_ID_PATTERN } from '../../domain/mission-id.js';
 import { IsJsonObjectOfAtMost, IsNotReservedMissionId, JsStringLength } from './validators.js';
-
-export const MISSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** Body of `POST /api/missions`. Unknown fields are refused by the controller's pipe. */
 export class CreateMissionDto {

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { MAX_JSON_DEPTH, nestingBeyond, tooDeepMessage } from '../json-nesting.js';
+import { RESERVED_MISSION_IDS } from '../../domain/mission-id.js';
 
 /**
  * Length in UTF-16 code units (JavaScript `string.length`), as the contract counts it.
@@ -91,7 +92,7 @@ export function DecimalInteger(min: number, max: number): PropertyDecorator {
 }
 
 /** Route words that a mission id would shadow (`GET /health` vs `GET /{id}`), in any case. */
-export const RESERVED_MISSION_IDS = ['health', 'stats', 'events'] as const;
+
 
 export function IsNotReservedMissionId(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
