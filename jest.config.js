@@ -29,5 +29,6 @@ export default {
   },
   ...(jestRequiresEsm ? {} : { transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'] }),
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalTeardown: '<rootDir>/test/support/open-handles-report.mjs',
   testTimeout: 20000,
 };

@@ -47,6 +47,14 @@ class RecordingHandlers {
     await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
   }
 
+  /** Ignores its signal, and hangs on its first run (60 s): only a shutdown or a timeout ends that one. */
+  @MissionHandler('hangs-once')
+  async hangsOnce(ctx: MissionHandlerContext) {
+    this.seen(ctx);
+    if (this.calls.get(ctx.mission.id) === 1) await sleep(60_000, undefined, { ref: false });
+    return { run: this.calls.get(ctx.mission.id) };
+  }
+
   /** Ignores its signal: only the executor's timeout can end it. */
   @MissionHandler('stubborn')
   async stubborn(ctx: MissionHandlerContext): Promise<void> {
@@ -225,4 +233,41 @@ describe('Missions on BullMQ: queued cancels and timeouts', () => {
       expect.objectContaining({ message: 'Mission execution failed: Mission timed out after 300 ms' }),
     ]);
   });
+});
+
+describe('Missions on BullMQ: a worker shutting down with a run that does not end', () => {
+  const alice = bearer(token({ sub: 'alice', tenant_id: 'bq3' }));
+  let pair: Awaited<ReturnType<typeof startPair>> | undefined;
+  let next: MissionsTestApp | undefined;
+
+  afterEach(async () => {
+    await pair?.queue.close();
+    await pair?.queue.disconnect();
+    await next?.close();
+    await pair?.api.close();
+    pair = next = undefined;
+  });
+
+  // The bug: the worker was left closing in the background after the grace, renewing the job's
+  // lock forever, so no other worker could take the mission and it stayed RUNNING (and the
+  // renewal timer kept the process alive).
+  it('should abort it after the grace and leave its job to another worker, which runs the mission to its end', async () => {
+    pair = await startPair('bq-handover', { shutdownGraceMs: 200 });
+    const http = request(pair.api.app.getHttpServer());
+    const id = (await http.post('/api/missions').set(alice).send({ name: 'h', data: { type: 'hangs-once' } }).expect(201)).body.id;
+    await http.post(`/api/missions/${id}/execute`).set(alice).expect(202);
+    await eventually(async () => pair?.handlers.calls.get(id) === 1);
+    await pair.worker?.close();
+    expect(pair.handlers.aborted.has(id)).toBe(true);
+    expect((await http.get(`/api/missions/${id}`).set(alice).expect(200)).body.status).toBe('RUNNING');
+
+    next = await pair.startWorkerApp();
+    // The lock (2 s) expires, the stalled check (1 s) moves the job back, and the new worker runs it.
+    await eventually(async () => (await http.get(`/api/missions/${id}`).set(alice)).body.status === 'COMPLETED', 15_000);
+    expect(pair.handlers.calls.get(id)).toBe(2);
+    const log = (await http.get(`/api/missions/${id}/log`).set(alice).expect(200)).body.log as LogEntry[];
+    expect(log.filter((e) => e.message === 'Mission execution finished')).toEqual([
+      expect.objectContaining({ data: { result: { run: 2 } } }),
+    ]);
+  }, 30_000);
 });

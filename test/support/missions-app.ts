@@ -60,7 +60,8 @@ export async function startMissionsApp(
     redis,
     async close() {
       await app.close();
-      await deleteKeys(redis, prefix);
+      // An app on another app's prefix (a second instance) leaves the keys to their owner.
+      if (overrides.keyPrefix === undefined) await deleteKeys(redis, prefix);
       await redis.quit();
     },
   };

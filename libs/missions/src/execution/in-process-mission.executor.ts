@@ -9,8 +9,6 @@ import type { ResolvedMissionsOptions } from '../options/missions.options.js';
 import { MissionDispatchRepository } from '../store/mission-dispatch.repository.js';
 import { MissionsRepository } from '../store/missions.repository.js';
 
-const SHUTDOWN_GRACE_MS = 5000;
-
 const runKey = (m: MissionRef): string => `${m.tenantId ?? ''}\u0000${m.missionId}`;
 
 interface Run {
@@ -77,7 +75,7 @@ export class InProcessMissionExecutor implements MissionExecutor, OnModuleInit, 
     clearInterval(this.heartbeat);
     const runs = [...this.running.values()];
     const allDone = Promise.allSettled(runs.map((run) => run.done));
-    const grace = sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false });
+    const grace = sleep(this.options.execution.shutdownGraceMs, undefined, { ref: false });
     await Promise.race([allDone, grace]);
     for (const run of runs) run.controller.abort();
     await allDone;

@@ -94,29 +94,29 @@ export class MissionRunner {
     return result.kind === 'changed';
   }
 
-  /** Runs the handler with a signal that fires on cancel or timeout; a timeout wins even over a handler that ignores it. */
+  /**
+   * Runs the handler with a signal that fires on cancel, timeout or shutdown. The run ends when
+   * the signal fires even if the handler ignores it (it goes on in the background, its writes
+   * refused by the status checks): a cancel, a timeout or a process shutting down never waits
+   * on a handler that does not listen.
+   */
   private async runHandler(handler: MissionHandler, mission: Mission, cancelled: AbortSignal, log: Log) {
     const timeoutMs = this.options.execution.timeoutMs;
     const timeout = new AbortController();
-    const context: MissionHandlerContext = {
-      mission,
-      signal: AbortSignal.any([cancelled, timeout.signal]),
-      log,
-      progress: (percent) => log('debug', 'Mission progress', { percent }),
-    };
-    if (timeoutMs === 0) return handler(context);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new MissionTimeoutError(timeoutMs);
-        timeout.abort(error);
-        reject(error);
-      }, timeoutMs);
+    const signal = AbortSignal.any([cancelled, timeout.signal]);
+    const context: MissionHandlerContext = { mission, signal, log, progress: (percent) => log('debug', 'Mission progress', { percent }) };
+    const timer = timeoutMs > 0 ? setTimeout(() => timeout.abort(new MissionTimeoutError(timeoutMs)), timeoutMs) : undefined;
+    let stopWaiting = (): void => undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      stopWaiting = () => reject(signal.reason);
+      signal.addEventListener('abort', stopWaiting, { once: true });
     });
     try {
-      return await Promise.race([handler(context), timedOut]);
+      if (signal.aborted) throw signal.reason;
+      return await Promise.race([handler(context), abandoned]);
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', stopWaiting);
     }
   }
 

@@ -54,14 +54,14 @@ describe(resolveMissionsOptions.name, () => {
     it('should run in-process by default, with the documented BullMQ defaults', () => {
       expect(resolveExecution().execution).toEqual({
         mode: 'in-process', role: 'all', queueName: 'missions', missingHandler: 'fail', concurrency: 10, attempts: 3, backoffMs: 1000, timeoutMs: 0,
-        lockDurationMs: 5000, stalledIntervalMs: 5000, statusCheckMs: 500, recoveryGraceMs: 5000, recoveryIntervalMs: 1000,
+        lockDurationMs: 5000, stalledIntervalMs: 5000, statusCheckMs: 500, recoveryGraceMs: 5000, recoveryIntervalMs: 1000, shutdownGraceMs: 5000,
       });
     });
 
     it('should keep every valid setting', () => {
       const execution = {
         mode: 'bullmq', role: 'worker', queueName: 'jobs.v2', missingHandler: 'demo', concurrency: 2, attempts: 1, backoffMs: 0, timeoutMs: 500,
-        lockDurationMs: 1000, stalledIntervalMs: 500, statusCheckMs: 100, recoveryGraceMs: 2000, recoveryIntervalMs: 200,
+        lockDurationMs: 1000, stalledIntervalMs: 500, statusCheckMs: 100, recoveryGraceMs: 2000, recoveryIntervalMs: 200, shutdownGraceMs: 0,
       } as const;
       expect(resolveExecution(execution).execution).toEqual(execution);
     });
@@ -74,6 +74,7 @@ describe(resolveMissionsOptions.name, () => {
       [{ attempts: 1.5 }, 'execution.attempts'],
       [{ backoffMs: -1 }, 'execution.backoffMs'],
       [{ lockDurationMs: 10 }, 'execution.lockDurationMs'],
+      [{ shutdownGraceMs: -1 }, 'execution.shutdownGraceMs'],
       [{ recoveryGraceMs: 99 }, 'execution.recoveryGraceMs'],
       [{ recoveryIntervalMs: 0 }, 'execution.recoveryIntervalMs'],
       [{ missingHandler: 'ignore' }, 'execution.missingHandler'],

@@ -85,6 +85,12 @@ export interface MissionsExecutionOptions {
   /** How often each process's reconciler looks for missions due for that check. Default 1000. */
   recoveryIntervalMs?: number;
   /**
+   * On shutdown, how long runs in progress may go on to finish. Runs still going after it are
+   * aborted, write nothing more and stay RUNNING, and run again elsewhere: on BullMQ once their
+   * job's lock expires, in-process once the reconciler finds them without an owner. Default 5000.
+   */
+  shutdownGraceMs?: number;
+  /**
    * A mission whose `data.type` has no registered handler: `fail` ends it FAILED with an
    * `error` log entry naming the type; `demo` runs the old service's demo behaviour (log three
    * entries, then COMPLETED), which its clients rely on. Default `fail`: a typo in a type name
@@ -246,6 +252,7 @@ function checkExecution(execution: MissionsExecutionOptions = {}): ResolvedExecu
     statusCheckMs: positiveInt('execution.statusCheckMs', execution.statusCheckMs, 500, 50),
     recoveryGraceMs: positiveInt('execution.recoveryGraceMs', execution.recoveryGraceMs, 5000, 100),
     recoveryIntervalMs: positiveInt('execution.recoveryIntervalMs', execution.recoveryIntervalMs, 1000, 50),
+    shutdownGraceMs: positiveInt('execution.shutdownGraceMs', execution.shutdownGraceMs, 5000, 0),
   };
 }
 

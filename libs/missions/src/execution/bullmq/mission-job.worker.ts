@@ -9,8 +9,6 @@ import { MissionRunner } from '../mission-runner.js';
 import type { ResolvedMissionsOptions } from '../../options/missions.options.js';
 import { MissionsRepository } from '../../store/missions.repository.js';
 
-const SHUTDOWN_GRACE_MS = 5000;
-
 interface ActiveRun {
   mission: MissionJobData;
   controller: AbortController;
@@ -29,6 +27,7 @@ export class MissionJobWorker implements OnApplicationBootstrap, BeforeApplicati
   private worker: Worker<MissionJobData> | null = null;
   private connection: MissionsRedisClient | null = null;
   private statusCheck: NodeJS.Timeout | undefined;
+  private onIdle?: () => void;
 
   constructor(
     private readonly options: ResolvedMissionsOptions,
@@ -62,15 +61,36 @@ export class MissionJobWorker implements OnApplicationBootstrap, BeforeApplicati
     await this.worker.waitUntilReady();
   }
 
-  /** Lets running missions finish for a grace period; after it, their jobs are left to the stalled check of another worker. */
+  /**
+   * Stops taking jobs and lets running missions finish for `execution.shutdownGraceMs`. Runs
+   * still going after it are aborted once the worker is force-closed, which also stops renewing
+   * their locks: their jobs stay active without an owner, and another worker's stalled check takes
+   * them (at least once). A worker left closing in the background would renew those locks forever,
+   * so no other worker could ever take the missions, and keep the process alive.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.statusCheck);
-    if (this.worker) {
-      const closed = this.worker.close().catch((error: unknown) => this.logger.warn(`closing worker: ${String(error)}`));
-      await Promise.race([closed, sleep(SHUTDOWN_GRACE_MS, undefined, { ref: false })]);
+    const worker = this.worker;
+    if (worker) {
+      const warn = (error: unknown) => this.logger.warn(`closing worker: ${String(error)}`);
+      await worker.pause(true).catch(warn);
+      await this.runsFinished(this.options.execution.shutdownGraceMs);
+      // Always forced: the runs were waited for above, and a graceful close also waits on BullMQ's
+      // fetch loop, which can hang on a connection that died. Before the abort, so an aborted run
+      // cannot complete its job on the way out. A run that ended just now may have its job taken
+      // once more by a stalled check, which finds the mission no longer RUNNING and stops.
+      await worker.close(true).catch(warn);
+      for (const run of this.active.values()) run.controller.abort(new Error('the worker shut down'));
     }
     await this.cancelSignals.close();
     await this.connection?.quit().catch(() => this.connection?.disconnect());
+  }
+
+  /** Resolves once no run is active, or after `withinMs`. */
+  private async runsFinished(withinMs: number): Promise<void> {
+    if (this.active.size === 0) return;
+    const idle = new Promise<void>((resolve) => (this.onIdle = resolve));
+    await Promise.race([idle, sleep(withinMs, undefined, { ref: false })]);
   }
 
   private async process(job: Job<MissionJobData>): Promise<void> {
@@ -86,6 +106,7 @@ export class MissionJobWorker implements OnApplicationBootstrap, BeforeApplicati
       await this.runner.run(mission, controller.signal, { number, final: number >= (job.opts.attempts ?? 1) });
     } finally {
       this.active.delete(key);
+      if (this.active.size === 0) this.onIdle?.();
     }
   }
 
