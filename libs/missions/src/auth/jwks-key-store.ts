@@ -11,6 +11,8 @@ export interface JwksKeyStoreOptions {
   requestsPerMinute?: number;
   /** Bound on one fetch. Default 5 s. */
   timeoutMs?: number;
+  /** Called each time a fetch replaces the keys: what was verified with the old set is verified again. */
+  onKeysReplaced?: () => void;
 }
 
 /** Why a token's key could not be found; the guard answers 401 either way. */
@@ -78,6 +80,7 @@ export class JwksKeyStore {
         .then((keys) => {
           this.keys = keys;
           this.fetchedAt = Date.now();
+          this.options.onKeysReplaced?.();
         })
         // A failed fetch keeps the keys we had: a provider hiccup must not log everyone out.
         .catch(() => undefined)

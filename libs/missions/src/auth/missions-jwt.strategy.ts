@@ -10,6 +10,7 @@ import type { Principal } from '../domain/principal.js';
 import { principalFromClaims } from './principal-from-claims.js';
 import { queryTokenAllowed } from './query-token.js';
 import { unauthorized } from './unauthorized.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Passport name of the built-in strategy (passport's registry is process-wide). */
 export const MISSIONS_JWT_STRATEGY = 'missions-jwt';
@@ -38,14 +39,17 @@ export function createMissionsJwtGuard(): IAuthGuard {
 /** Verifies `Authorization: Bearer` tokens (or `?access_token=` where a route allows it); provide it only when `auth.mode` is `'jwt'`. */
 @Injectable()
 export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT_STRATEGY) {
+  private readonly verified: VerifiedTokenCache;
+
   constructor(@InjectMissionsOptions() options: ResolvedMissionsOptions) {
     if (options.auth.mode !== 'jwt') {
       throw new MissionsOptionsError(`MissionsJwtStrategy needs auth.mode 'jwt', got '${options.auth.mode}'.`);
     }
     const verification = jwtVerificationFor(options.auth);
+    const verified = new VerifiedTokenCache(verification.clockTolerance);
     super({
       jwtFromRequest: extractMissionsJwt,
-      ...keySource(verification),
+      ...keySource(verification, () => verified.clear()),
       // These four must stay top-level: passport-jwt copies them over jsonWebTokenOptions even
       // when undefined, so an issuer or audience given only there would silently not be checked.
       algorithms: verification.algorithms,
@@ -53,23 +57,36 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
       audience: verification.audience,
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: verification.clockTolerance },
+      // validate() gets the request, to remember the token it verified.
+      passReqToCallback: true,
     });
+    this.verified = verified;
   }
 
-  validate(payload: unknown): Principal {
+  /** A token verified within the last minute (and not expired since) is not verified again. */
+  override authenticate(request: Parameters<Strategy['authenticate']>[0], options?: object): void {
+    const token = extractMissionsJwt(request);
+    const principal = token ? this.verified.get(token) : undefined;
+    if (principal) return this.success(principal);
+    super.authenticate(request, options);
+  }
+
+  validate(request: unknown, payload: unknown): Principal {
     const principal = principalFromClaims(payload);
     if (!principal) throw unauthorized();
+    const token = extractMissionsJwt(request as Parameters<JwtFromRequestFunction>[0]);
+    if (token) this.verified.remember(token, principal, (payload as { exp: number }).exp);
     return principal;
   }
 }
 
 type KeySource = { secretOrKey: string | Buffer } | { secretOrKeyProvider: SecretOrKeyProvider };
 
-function keySource(verification: JwtVerification): KeySource {
+function keySource(verification: JwtVerification, onKeysReplaced: () => void): KeySource {
   // passport-jwt hands the key to jsonwebtoken untouched, which takes a KeyObject; only
   // passport-jwt's typings say string | Buffer.
   if (!verification.jwks) return { secretOrKey: verification.key as unknown as Buffer };
-  const store = new JwksKeyStore({ ...verification.jwks, algorithms: verification.algorithms });
+  const store = new JwksKeyStore({ ...verification.jwks, algorithms: verification.algorithms, onKeysReplaced });
   return {
     secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: Error | null, key?: string) => void) => {
       store.keyFor(jwtSegmentObject(rawJwtToken, 0) ?? {}).then(
