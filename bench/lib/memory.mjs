@@ -17,7 +17,7 @@ async function meanUsage(redis, keys) {
 }
 
 /** Bytes per mission of the project's layout, from `ids` created through the service in `tenant`. */
-export async function projectBreakdown(redis, keys, ids, sample = 200) {
+export async function projectBreakdown(redis, keys, tenant, ids, sample = 200) {
   const some = ids.slice(0, sample);
   const hash = await meanUsage(redis, some.map(keys.mission));
   const log = await meanUsage(redis, some.map(keys.log));
@@ -25,7 +25,7 @@ export async function projectBreakdown(redis, keys, ids, sample = 200) {
   const statusIndex = (await usage(redis, keys.byStatus('PENDING'))) / ids.length;
   const nameIndex = (await usage(redis, keys.byName)) / ids.length;
   const events = await usage(redis, keys.events);
-  const mission = missionFromRecord(await redis.hgetall(keys.mission(ids[0])));
+  const mission = missionFromRecord(await redis.hgetall(keys.mission(ids[0])), { tenantId: tenant, id: ids[0] });
   return {
     json_bytes: Buffer.byteLength(JSON.stringify(MissionResponse.from(mission))),
     hash_encoding: await redis.call('OBJECT', 'ENCODING', keys.mission(ids[0])),
@@ -54,7 +54,7 @@ async function measureProject(redis, seeder, tenant, n, makeBody) {
   const before = await usedMemory(redis);
   const ids = await seeder.seedThroughService(tenant, n, makeBody);
   const after = await usedMemory(redis);
-  const breakdown = await projectBreakdown(redis, seeder.keysFor(tenant), ids);
+  const breakdown = await projectBreakdown(redis, seeder.keysFor(tenant), tenant, ids);
   return {
     ...breakdown,
     // The stream is capped per tenant, so it is a fixed cost, not a per-mission one.

@@ -56,10 +56,14 @@ function joinPieces(record: RedisRecord, field: string): string | undefined {
   return value;
 }
 
-/** The mission hash as flat field/value pairs; null fields are left out rather than stored empty. */
+/**
+ * The mission hash as flat field/value pairs; null fields are left out rather than stored empty.
+ * The id and the tenant are not stored: the hash's key holds both, and leaving them out (~64 B of
+ * listpack) is what keeps a mission with its three index entries under 2.5× its JSON (BENCHMARKS.md).
+ * Hashes written with them (before, or by an older import) read alike: the fields are ignored.
+ */
 export function missionToFields(mission: Mission): string[] {
   const fields = [
-    'id', mission.id,
     'name', mission.name,
     'status', mission.status,
     'created_ms', String(mission.createdAt),
@@ -69,7 +73,6 @@ export function missionToFields(mission: Mission): string[] {
   ];
   pushPieces(fields, 'data', JSON.stringify(mission.data));
   if (mission.description !== null) pushPieces(fields, 'description', mission.description);
-  if (mission.tenantId !== null) fields.push('tenant_id', mission.tenantId);
   return fields;
 }
 
@@ -88,18 +91,24 @@ export function createdLogEntry(mission: Mission): MissionLogEntry {
 
 export const startsWithCreatedEntry = (record: RedisRecord): boolean => record[CREATED_LOG_FIELDS[0]] === CREATED_LOG_FIELDS[1];
 
-/** null for the empty record HGETALL answers for a missing key. */
-export function missionFromRecord(record: RedisRecord): Mission | null {
-  if (record.id === undefined) return null;
+/** Which mission a hash is: its key's tenant and id. */
+export interface StoredMissionRef {
+  tenantId: string | null;
+  id: string;
+}
+
+/** null for the empty record HGETALL answers for a missing key (every mission hash has a status). */
+export function missionFromRecord(record: RedisRecord, ref: StoredMissionRef): Mission | null {
+  if (record.status === undefined) return null;
   return {
-    id: record.id,
+    id: ref.id,
     name: record.name,
     description: joinPieces(record, 'description') ?? null,
     data: JSON.parse(joinPieces(record, 'data')!) as Mission['data'],
     status: record.status as MissionStatus,
     createdAt: Number(record.created_ms),
     updatedAt: Number(record.updated_ms),
-    tenantId: record.tenant_id ?? null,
+    tenantId: ref.tenantId,
     createdBy: record.created_by,
     version: Number(record.version),
   };

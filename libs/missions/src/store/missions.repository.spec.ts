@@ -76,9 +76,9 @@ describe(MissionsRepository.name, () => {
       const keys = sut.keysFor(tenant);
       const hash = await redis.hgetall(keys.mission(mission.id));
       expect(hash).toEqual({
-        id: mission.id, name: mission.name, data: '{"env":"production"}', status: 'PENDING',
+        name: mission.name, data: '{"env":"production"}', status: 'PENDING',
         created_ms: String(mission.createdAt), updated_ms: String(mission.createdAt),
-        tenant_id: tenant, created_by: 'user-42', version: '1', log_head: 'created',
+        created_by: 'user-42', version: '1', log_head: 'created',
       });
       const member = `${String(mission.createdAt).padStart(15, '0')}:${mission.id}`;
       expect(await indexMembers(keys.all)).toEqual([member]);
@@ -105,6 +105,17 @@ describe(MissionsRepository.name, () => {
       const found = await sut.findMission(tenant, mission.id);
       expect(JSON.stringify(found?.data)).toBe(JSON.stringify(data));
       expect(found).toEqual(mission);
+    });
+
+    it('should read, list and move a mission whose hash was written with id and tenant_id fields (before they were left out)', async () => {
+      const tenant = newTenant();
+      const mission = await created(tenant);
+      await redis.hset(sut.keysFor(tenant).mission(mission.id), 'id', mission.id, 'tenant_id', tenant);
+      await expect(sut.findMission(tenant, mission.id)).resolves.toEqual(mission);
+      const moved = await sut.changeStatus(changeCommand(tenant, mission.id, 'RUNNING'));
+      expect(moved).toEqual(expect.objectContaining({ kind: 'changed', mission: expect.objectContaining({ id: mission.id, tenantId: tenant, status: 'RUNNING' }) }));
+      expect((await sut.listMissions({ tenantId: tenant, status: 'RUNNING', limit: 10 })).missions.map((m) => m.id)).toEqual([mission.id]);
+      expect((await sut.listMissions({ tenantId: tenant, status: 'PENDING', limit: 10 })).missions).toEqual([]);
     });
 
     it('should keep a mission with ~110-byte data and a 60-character description a compact listpack hash', async () => {

@@ -28,6 +28,7 @@ import {
   CREATED_LOG_FIELDS,
   createdLogEntry,
   missionFromRecord,
+  type StoredMissionRef,
   missionIdOfMember,
   missionToFields,
   parseIdempotencyRecord,
@@ -97,7 +98,7 @@ export class MissionsRepository {
   }
 
   async findMission(tenantId: string | null, id: string): Promise<Mission | null> {
-    return missionFromRecord(await this.send('find', () => this.redis.hgetall(this.keysFor(tenantId).mission(id))));
+    return missionFromRecord(await this.send('find', () => this.redis.hgetall(this.keysFor(tenantId).mission(id))), { tenantId, id });
   }
 
   /** @throws InvalidCursorError for a cursor this service did not issue. */
@@ -109,7 +110,7 @@ export class MissionsRepository {
     const members = await this.send('list', () =>
       this.redis.zrange(status ? keys.byStatus(status) : keys.all, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, limit + 1));
     const page = members.slice(0, limit);
-    const missions = await this.readMissions('list', keys, page.map(missionIdOfMember));
+    const missions = await this.readMissions('list', tenantId, page.map(missionIdOfMember));
     return {
       // The index read and the hash reads are two steps: a mission may have moved on in between.
       missions: missions.filter((mission) => !status || mission.status === status),
@@ -128,7 +129,7 @@ export class MissionsRepository {
     const members = await this.send('search', () => this.redis.zrange(keys.byName, from, to, 'BYLEX', 'LIMIT', 0, limit + 1));
     const page = members.slice(0, limit);
     return {
-      missions: await this.readMissions('search', keys, page.map(missionIdOfNameMember)),
+      missions: await this.readMissions('search', tenantId, page.map(missionIdOfNameMember)),
       nextCursor: members.length > limit ? encodeNameCursor(page[page.length - 1]) : null,
     };
   }
@@ -162,10 +163,11 @@ export class MissionsRepository {
       }),
     ));
     if (reply[0] === 'not_found') return { kind: 'not_found' };
-    if (reply[0] !== 'changed') return { kind: reply[0], mission: missionFromFlat(reply[1]) };
+    const ref = { tenantId, id: missionId };
+    if (reply[0] !== 'changed') return { kind: reply[0], mission: missionFromFlat(reply[1], ref) };
     const [, from, flat] = reply;
     const applied = candidates.find((c) => c.from === from);
-    return { kind: 'changed', mission: missionFromFlat(flat), from, events: applied?.events ?? [] };
+    return { kind: 'changed', mission: missionFromFlat(flat, ref), from, events: applied?.events ?? [] };
   }
 
   /**
@@ -216,7 +218,7 @@ export class MissionsRepository {
     const [record, stored] = (await this.send('read_log', async () =>
       unwrap(await this.redis.multi().hgetall(keys.mission(id)).lrange(keys.log(id), from, offset + limit).exec()),
     )) as [RedisRecord, string[]];
-    const mission = missionFromRecord(record);
+    const mission = missionFromRecord(record, { tenantId, id });
     if (mission === null) return null;
     const fetched = stored.map(parseLogEntry);
     let entries: MissionLogEntry[];
@@ -233,12 +235,13 @@ export class MissionsRepository {
   }
 
   /** The missions of `ids` that still exist, in that order. */
-  private async readMissions(operation: string, keys: MissionKeys, ids: string[]): Promise<Mission[]> {
+  private async readMissions(operation: string, tenantId: string | null, ids: string[]): Promise<Mission[]> {
     if (ids.length === 0) return [];
+    const keys = this.keysFor(tenantId);
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(keys.mission(id));
     const records = (await this.send(operation, async () => unwrap(await pipeline.exec()))) as RedisRecord[];
-    return records.map(missionFromRecord).filter((mission): mission is Mission => mission !== null);
+    return records.map((record, i) => missionFromRecord(record, { tenantId, id: ids[i] })).filter((mission): mission is Mission => mission !== null);
   }
 
   private send<T>(operation: string, command: () => Promise<T>): Promise<T> {
@@ -254,7 +257,7 @@ function checkLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
 }
 
-function missionFromFlat(flat: string[]): Mission {
+function missionFromFlat(flat: string[], ref: StoredMissionRef): Mission {
   // The script read the hash it just checked, so it exists.
-  return missionFromRecord(recordFromFlat(flat)) as Mission;
+  return missionFromRecord(recordFromFlat(flat), ref) as Mission;
 }

@@ -28,9 +28,9 @@ for _ = 1, tonumber(ARGV[10]) do
     for k = 5, 9 do
       index[ARGV[k]] = KEYS[k]
     end
-    local stored = redis.call('HMGET', KEYS[1], 'created_ms', 'id')
+    local created = redis.call('HGET', KEYS[1], 'created_ms')
     -- Same layout as indexMember() in mission-keys.ts: created_ms zero-padded to 15, ':', id.
-    local member = string.rep('0', 15 - #stored[1]) .. stored[1] .. ':' .. stored[2]
+    local member = string.rep('0', 15 - #created) .. created .. ':' .. ARGV[4]
     redis.call('HSET', KEYS[1], 'status', to, 'updated_ms', ARGV[2])
     redis.call('HINCRBY', KEYS[1], 'version', 1)
     redis.call('ZREM', index[from], member)
