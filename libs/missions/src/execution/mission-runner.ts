@@ -96,9 +96,9 @@ export class MissionRunner {
 
   /**
    * Runs the handler with a signal that fires on cancel, timeout or shutdown. The run ends when
-   * the signal fires even if the handler ignores it (it goes on in the background, its writes
-   * refused by the status checks): a cancel, a timeout or a process shutting down never waits
-   * on a handler that does not listen.
+   * the signal fires even if the handler ignores it: the handler goes on in the background, but
+   * the runner records nothing more for it, and a cancel, a timeout or a process shutting down
+   * never waits on a handler that does not listen.
    */
   private async runHandler(handler: MissionHandler, mission: Mission, cancelled: AbortSignal, log: Log) {
     const timeoutMs = this.options.execution.timeoutMs;
