@@ -66,8 +66,13 @@ export function deleteCommand(tenantId: string | null, missionId: string, finish
  * and not auto-pipelining (the default). Commands are recorded too, with their arguments.
  */
 export async function traced<T>(client: MissionsRedisClient, run: () => Promise<T>) {
-  // On a cluster, every master's socket: a write to any of them is a round trip.
-  const sockets = masterNodes(client).map((node) => node.stream as unknown as { write: (...args: unknown[]) => boolean });
+  // On a cluster, every master's socket: a write to any of them is a round trip. A master no
+  // command has gone to yet has no socket (a node connects on first use): connect it first, or
+  // its first write would go uncounted (and its missing socket made this throw, by chance of
+  // which masters the spec's random tenants had reached).
+  const masters = masterNodes(client);
+  await Promise.all(masters.map((node) => (node.stream ? undefined : node.ping())));
+  const sockets = masters.map((node) => node.stream as unknown as { write: (...args: unknown[]) => boolean });
   const send = client.sendCommand;
   const trace = { writes: 0, commands: [] as { name: string; keys: string[]; args: string[] }[] };
   for (const socket of sockets) {
