@@ -25,7 +25,7 @@ export async function projectBreakdown(redis, keys, tenant, ids, sample = 200) {
   const statusIndex = (await usage(redis, keys.byStatus('PENDING'))) / ids.length;
   const nameIndex = (await usage(redis, keys.byName)) / ids.length;
   const events = await usage(redis, keys.events);
-  const mission = missionFromRecord(await redis.hgetall(keys.mission(ids[0])), { tenantId: tenant, id: ids[0] });
+  const mission = missionFromRecord(await redis.hgetall(keys.mission(ids[0])), { tenantId: tenant, missionId: ids[0] });
   return {
     json_bytes: Buffer.byteLength(JSON.stringify(MissionResponse.from(mission))),
     hash_encoding: await redis.call('OBJECT', 'ENCODING', keys.mission(ids[0])),

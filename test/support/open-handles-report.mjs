@@ -18,12 +18,19 @@ function describe(handle) {
   return kind;
 }
 
-export default async function reportOpenHandles() {
-  // Clients closed in the last afterAll may still be finishing their goodbye.
-  await sleep(GRACE_MS);
+function openNow() {
   const handles = (process._getActiveHandles?.() ?? []).map(describe).filter(Boolean);
   const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  if (handles.length === 0 && timers === 0) return;
+  return { handles, timers, any: handles.length > 0 || timers > 0 };
+}
+
+export default async function reportOpenHandles() {
+  // A clean run pays nothing; otherwise clients closed in the last afterAll may still be
+  // finishing their goodbye, so look again after a grace.
+  if (!openNow().any) return;
+  await sleep(GRACE_MS);
+  const { handles, timers, any } = openNow();
+  if (!any) return;
   console.error(`[open-handles] ${GRACE_MS} ms after the run: ${handles.length} handle(s), ${timers} timer(s) still open`);
   for (const line of handles) console.error(`[open-handles]   ${line}`);
 }

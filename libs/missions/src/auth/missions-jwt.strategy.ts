@@ -63,9 +63,13 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
     this.verified = verified;
   }
 
-  /** A token verified within the last minute (and not expired since) is not verified again. */
+  /**
+   * A token verified within the last minute (and not expired since) is not verified again. The
+   * lookup takes the raw token: only a token that passed verification is ever remembered, so its
+   * segments need no decoding here (extractMissionsJwt decodes two of them).
+   */
   override authenticate(request: Parameters<Strategy['authenticate']>[0], options?: object): void {
-    const token = extractMissionsJwt(request);
+    const token = fromHeaderOrQuery(request);
     const principal = token ? this.verified.get(token) : undefined;
     if (principal) return this.success(principal);
     super.authenticate(request, options);
@@ -74,7 +78,8 @@ export class MissionsJwtStrategy extends PassportStrategy(Strategy, MISSIONS_JWT
   validate(request: unknown, payload: unknown): Principal {
     const principal = principalFromClaims(payload);
     if (!principal) throw unauthorized();
-    const token = extractMissionsJwt(request as Parameters<JwtFromRequestFunction>[0]);
+    // The token passport-jwt just verified, read where it read it.
+    const token = fromHeaderOrQuery(request as Parameters<JwtFromRequestFunction>[0]);
     if (token) this.verified.remember(token, principal, (payload as { exp: number }).exp);
     return principal;
   }

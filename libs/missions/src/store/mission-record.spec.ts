@@ -34,27 +34,27 @@ describe(missionToFields.name, () => {
   it('should store no value above 64 bytes for a mission of a few hundred bytes, and read back the same mission', () => {
     const sut = missionToFields(mission);
     for (let i = 1; i < sut.length; i += 2) expect(Buffer.byteLength(sut[i])).toBeLessThanOrEqual(64);
-    expect(missionFromRecord(record(sut), { tenantId: 'acme', id: 'm-1' })).toEqual(mission);
+    expect(missionFromRecord(record(sut), { tenantId: 'acme', missionId: 'm-1' })).toEqual(mission);
   });
 
   it('should store neither the id nor the tenant, which the key holds, and read them from the key', () => {
     const fields = missionToFields(mission).filter((_, i) => i % 2 === 0);
     expect(fields).not.toContain('id');
     expect(fields).not.toContain('tenant_id');
-    expect(missionFromRecord(record(missionToFields(mission)), { tenantId: null, id: 'other' })).toEqual({ ...mission, id: 'other', tenantId: null });
+    expect(missionFromRecord(record(missionToFields(mission)), { tenantId: null, missionId: 'other' })).toEqual({ ...mission, id: 'other', tenantId: null });
   });
 
   it('should read a hash written with id and tenant_id fields (before) the same way', () => {
     const before = { ...record(missionToFields(mission)), id: 'm-1', tenant_id: 'acme' };
-    expect(missionFromRecord(before, { tenantId: 'acme', id: 'm-1' })).toEqual(mission);
+    expect(missionFromRecord(before, { tenantId: 'acme', missionId: 'm-1' })).toEqual(mission);
   });
 
   it('should read a missing hash (HGETALL answers {}) as null', () => {
-    expect(missionFromRecord({}, { tenantId: 'acme', id: 'm-1' })).toBeNull();
+    expect(missionFromRecord({}, { tenantId: 'acme', missionId: 'm-1' })).toBeNull();
   });
 
   it('should read a record written whole (before pieces) the same way', () => {
     const whole = { ...record(missionToFields({ ...mission, description: null, data: {} })), description: mission.description!, data: JSON.stringify(mission.data) };
-    expect(missionFromRecord(whole, { tenantId: 'acme', id: 'm-1' })).toEqual(mission);
+    expect(missionFromRecord(whole, { tenantId: 'acme', missionId: 'm-1' })).toEqual(mission);
   });
 });

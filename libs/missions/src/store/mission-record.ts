@@ -1,4 +1,5 @@
 import { InvalidCursorError } from '../errors/invalid-cursor.error.js';
+import type { MissionRef } from '../domain/mission-commands.js';
 import type { MissionEventEnvelope } from '../domain/mission-events.js';
 import { INDEX_MEMBER_PATTERN, NAME_MEMBER_PATTERN } from './mission-keys.js';
 import { MISSION_STATUSES, type Mission, type MissionLogEntry, type MissionStats, type MissionStatus } from '../domain/mission.types.js';
@@ -58,8 +59,9 @@ function joinPieces(record: RedisRecord, field: string): string | undefined {
 
 /**
  * The mission hash as flat field/value pairs; null fields are left out rather than stored empty.
- * The id and the tenant are not stored: the hash's key holds both, and leaving them out (~64 B of
- * listpack) is what keeps a mission with its three index entries under 2.5× its JSON (BENCHMARKS.md).
+ * The id and the tenant are not stored: the hash's key holds both, and leaving them out (one
+ * allocator size class, 64 B) brought a mission with its three index entries from 2.64× to 2.50×
+ * its JSON (BENCHMARKS.md).
  * Hashes written with them (before, or by an older import) read alike: the fields are ignored.
  */
 export function missionToFields(mission: Mission): string[] {
@@ -91,17 +93,14 @@ export function createdLogEntry(mission: Mission): MissionLogEntry {
 
 export const startsWithCreatedEntry = (record: RedisRecord): boolean => record[CREATED_LOG_FIELDS[0]] === CREATED_LOG_FIELDS[1];
 
-/** Which mission a hash is: its key's tenant and id. */
-export interface StoredMissionRef {
-  tenantId: string | null;
-  id: string;
-}
-
-/** null for the empty record HGETALL answers for a missing key (every mission hash has a status). */
-export function missionFromRecord(record: RedisRecord, ref: StoredMissionRef): Mission | null {
+/**
+ * null for the empty record HGETALL answers for a missing key (every mission hash has a status).
+ * `ref` is the hash's key: its tenant and id.
+ */
+export function missionFromRecord(record: RedisRecord, ref: MissionRef): Mission | null {
   if (record.status === undefined) return null;
   return {
-    id: ref.id,
+    id: ref.missionId,
     name: record.name,
     description: joinPieces(record, 'description') ?? null,
     data: JSON.parse(joinPieces(record, 'data')!) as Mission['data'],

@@ -11,6 +11,7 @@ import type {
   ListMissionsQuery,
   LogPage,
   MissionPage,
+  MissionRef,
   SearchMissionsQuery,
 } from '../domain/mission-commands.js';
 import { isTerminal } from '../domain/mission-state.js';
@@ -28,7 +29,6 @@ import {
   CREATED_LOG_FIELDS,
   createdLogEntry,
   missionFromRecord,
-  type StoredMissionRef,
   missionIdOfMember,
   missionToFields,
   parseIdempotencyRecord,
@@ -98,7 +98,7 @@ export class MissionsRepository {
   }
 
   async findMission(tenantId: string | null, id: string): Promise<Mission | null> {
-    return missionFromRecord(await this.send('find', () => this.redis.hgetall(this.keysFor(tenantId).mission(id))), { tenantId, id });
+    return missionFromRecord(await this.send('find', () => this.redis.hgetall(this.keysFor(tenantId).mission(id))), { tenantId, missionId: id });
   }
 
   /** @throws InvalidCursorError for a cursor this service did not issue. */
@@ -163,7 +163,7 @@ export class MissionsRepository {
       }),
     ));
     if (reply[0] === 'not_found') return { kind: 'not_found' };
-    const ref = { tenantId, id: missionId };
+    const ref = { tenantId, missionId };
     if (reply[0] !== 'changed') return { kind: reply[0], mission: missionFromFlat(reply[1], ref) };
     const [, from, flat] = reply;
     const applied = candidates.find((c) => c.from === from);
@@ -218,7 +218,7 @@ export class MissionsRepository {
     const [record, stored] = (await this.send('read_log', async () =>
       unwrap(await this.redis.multi().hgetall(keys.mission(id)).lrange(keys.log(id), from, offset + limit).exec()),
     )) as [RedisRecord, string[]];
-    const mission = missionFromRecord(record, { tenantId, id });
+    const mission = missionFromRecord(record, { tenantId, missionId: id });
     if (mission === null) return null;
     const fetched = stored.map(parseLogEntry);
     let entries: MissionLogEntry[];
@@ -241,7 +241,7 @@ export class MissionsRepository {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(keys.mission(id));
     const records = (await this.send(operation, async () => unwrap(await pipeline.exec()))) as RedisRecord[];
-    return records.map((record, i) => missionFromRecord(record, { tenantId, id: ids[i] })).filter((mission): mission is Mission => mission !== null);
+    return records.map((record, i) => missionFromRecord(record, { tenantId, missionId: ids[i] })).filter((mission): mission is Mission => mission !== null);
   }
 
   private send<T>(operation: string, command: () => Promise<T>): Promise<T> {
@@ -257,7 +257,7 @@ function checkLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
 }
 
-function missionFromFlat(flat: string[], ref: StoredMissionRef): Mission {
+function missionFromFlat(flat: string[], ref: MissionRef): Mission {
   // The script read the hash it just checked, so it exists.
   return missionFromRecord(recordFromFlat(flat), ref) as Mission;
 }
